@@ -1,0 +1,104 @@
+//! Helpers shared by the book's examples. Kept small on purpose: a reader should
+//! be able to read an example without reading this crate.
+#![forbid(unsafe_code)]
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::error::ErrorKind;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Exit code for bad input, the same one clap and most Unix tools use.
+pub const USAGE_EXIT_CODE: i32 = 2;
+
+/// Parses the command line. `--help` and `--version` print as usual; any other
+/// error becomes one line on stderr and exit code 2, never a panic or a page
+/// of usage text.
+pub fn parse_args<T: clap::Parser>() -> T {
+    match T::try_parse() {
+        Ok(args) => args,
+        Err(err) => match err.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+            _ => {
+                let rendered = err.render().to_string();
+                let first = rendered
+                    .lines()
+                    .find(|line| !line.trim().is_empty())
+                    .unwrap_or("error: invalid arguments");
+                usage_error(first.trim_start_matches("error: "))
+            }
+        },
+    }
+}
+
+/// Reports bad input found after parsing (a combination clap cannot check)
+/// as one line and exits with code 2.
+pub fn usage_error(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(USAGE_EXIT_CODE)
+}
+
+/// A progress bar on a terminal, nothing at all when stderr is captured, so
+/// that the book's captured outputs never contain progress noise.
+pub fn progress(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Formats a duration with three significant digits and a unit a reader
+/// expects: `812 ns`, `4.20 µs`, `13.1 ms`, `2.05 s`.
+pub fn human_duration(duration: Duration) -> String {
+    human_nanos(duration.as_secs_f64() * 1e9)
+}
+
+/// Like [`human_duration`], for a number of nanoseconds that may be fractional.
+pub fn human_nanos(nanos: f64) -> String {
+    let (value, unit) = if nanos < 1e3 {
+        (nanos, "ns")
+    } else if nanos < 1e6 {
+        (nanos / 1e3, "µs")
+    } else if nanos < 1e9 {
+        (nanos / 1e6, "ms")
+    } else {
+        (nanos / 1e9, "s")
+    };
+    format!("{} {unit}", three_digits(value))
+}
+
+/// Three significant digits, without a trailing dot: 1.23, 12.3, 123.
+pub fn three_digits(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// How many threads can run at once on this machine (1 if the OS will not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(human_nanos(812.0), "812 ns");
+        assert_eq!(human_nanos(4_200.0), "4.20 µs");
+        assert_eq!(human_duration(Duration::from_micros(13_100)), "13.1 ms");
+        assert_eq!(human_duration(Duration::from_millis(2_050)), "2.05 s");
+    }
+}
