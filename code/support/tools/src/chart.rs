@@ -1,0 +1,291 @@
+//! Small, dependency-free SVG charts: lines for numeric parameters, bars for
+//! everything else. Deterministic output, so a check can re-render and compare.
+use std::fmt::Write;
+
+const WIDTH: f64 = 680.0;
+const PALETTE: [&str; 6] = ["#1b6ac9", "#d1495b", "#2e8b57", "#8a4fbf", "#e08a00", "#6b4f3a"];
+const FONT: &str = "font-family=\"system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif\"";
+
+/// One line on a line chart.
+#[derive(Debug)]
+pub(crate) struct Series {
+    pub(crate) name: String,
+    pub(crate) points: Vec<(f64, f64)>,
+    pub(crate) dashed: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct LineChart {
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) y_label: String,
+    pub(crate) series: Vec<Series>,
+    pub(crate) log_x: bool,
+    pub(crate) log_y: bool,
+    pub(crate) footer: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct BarChart {
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    /// Label, value, text shown at the end of the bar.
+    pub(crate) bars: Vec<(String, f64, String)>,
+    pub(crate) footer: String,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A number short enough for a tick label.
+fn tick_text(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs();
+    if !(1e-3..1e6).contains(&magnitude) {
+        return format!("{value:.0e}");
+    }
+    let text = if magnitude >= 100.0 {
+        format!("{value:.0}")
+    } else if magnitude >= 1.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.3}")
+    };
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    if magnitude >= 10_000.0 { group_thousands(&text) } else { text }
+}
+
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An axis mapping data to pixels, with its ticks.
+#[derive(Debug)]
+struct Axis {
+    low: f64,
+    high: f64,
+    log: bool,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    fn new(values: &[f64], log: bool, from_zero: bool) -> Axis {
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if log && min > 0.0 {
+            let low = 10f64.powf(min.log10().floor());
+            let mut high = 10f64.powf(max.log10().ceil());
+            if high <= low {
+                high = low * 10.0;
+            }
+            let mut ticks = Vec::new();
+            let mut t = low;
+            while t <= high * 1.0001 {
+                ticks.push(t);
+                t *= 10.0;
+            }
+            return Axis { low, high, log: true, ticks };
+        }
+        let low = if from_zero { 0.0f64.min(min) } else { min };
+        let high = if max > low { max } else { low + 1.0 };
+        let raw_step = (high - low) / 5.0;
+        let power = 10f64.powf(raw_step.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= raw_step).unwrap_or(power * 10.0);
+        let low = (low / step).floor() * step;
+        let high = (high / step).ceil() * step;
+        let ticks = (0..=((high - low) / step).round() as usize).map(|i| low + step * i as f64).collect();
+        Axis { low, high, log: false, ticks }
+    }
+
+    /// 0.0 at the low end, 1.0 at the high end.
+    fn fraction(&self, value: f64) -> f64 {
+        if self.log {
+            (value.log10() - self.low.log10()) / (self.high.log10() - self.low.log10())
+        } else {
+            (value - self.low) / (self.high - self.low)
+        }
+    }
+}
+
+fn header(svg: &mut String, height: f64, title: &str) {
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        escape(title)
+    );
+    let _ = writeln!(svg, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+    let _ = writeln!(
+        svg,
+        "<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"600\" fill=\"#222\" {FONT}>{}</text>",
+        WIDTH / 2.0,
+        escape(title)
+    );
+}
+
+fn footer(svg: &mut String, height: f64, text: &str) {
+    let _ = writeln!(
+        svg,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#666\" {FONT}>{}</text>",
+        WIDTH / 2.0,
+        height - 8.0,
+        escape(text)
+    );
+    svg.push_str("</svg>\n");
+}
+
+pub(crate) fn line_chart(chart: &LineChart) -> String {
+    let height = 440.0;
+    let (left, right, top, bottom) = (78.0, WIDTH - 24.0, 44.0, height - 78.0);
+    let xs: Vec<f64> = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+    let ys: Vec<f64> = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).collect();
+    let x_axis = Axis::new(&xs, chart.log_x, false);
+    let y_axis = Axis::new(&ys, chart.log_y, true);
+    let px = |x: f64| left + x_axis.fraction(x) * (right - left);
+    let py = |y: f64| bottom - y_axis.fraction(y) * (bottom - top);
+    let mut svg = String::new();
+    header(&mut svg, height, &chart.title);
+    for &t in &y_axis.ticks {
+        let y = py(t);
+        let _ = writeln!(svg, "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" stroke=\"#e4e4e4\"/>");
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#444\" {FONT}>{}</text>",
+            left - 6.0,
+            y + 4.0,
+            tick_text(t)
+        );
+    }
+    let mut x_ticks: Vec<f64> = if chart.log_x { x_axis.ticks.clone() } else { xs.clone() };
+    x_ticks.sort_by(f64::total_cmp);
+    x_ticks.dedup();
+    for &t in &x_ticks {
+        let x = px(t);
+        let _ = writeln!(svg, "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom}\" stroke=\"#f0f0f0\"/>");
+        let _ = writeln!(
+            svg,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\" {FONT}>{}</text>",
+            bottom + 18.0,
+            tick_text(t)
+        );
+    }
+    let _ = writeln!(svg, "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>", right - left, bottom - top);
+    let _ = writeln!(
+        svg,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" {FONT}>{}</text>",
+        (left + right) / 2.0,
+        bottom + 40.0,
+        escape(&chart.x_label)
+    );
+    let _ = writeln!(
+        svg,
+        "<text x=\"18\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" transform=\"rotate(-90 18 {:.1})\" {FONT}>{}</text>",
+        (top + bottom) / 2.0,
+        (top + bottom) / 2.0,
+        escape(&chart.y_label)
+    );
+    let mut colour = 0;
+    for (index, series) in chart.series.iter().enumerate() {
+        let stroke = if series.dashed { "#888888" } else { PALETTE[colour % PALETTE.len()] };
+        if !series.dashed {
+            colour += 1;
+        }
+        let mut points = series.points.clone();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let path: Vec<String> = points.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();
+        let dash = if series.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+        let _ = writeln!(svg, "<polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>", path.join(" "));
+        if !series.dashed {
+            for &(x, y) in &points {
+                let _ = writeln!(svg, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{stroke}\"/>", px(x), py(y));
+            }
+        }
+        let ly = top + 16.0 + 18.0 * index as f64;
+        let _ = writeln!(svg, "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>", left + 12.0, ly - 4.0, left + 36.0, ly - 4.0);
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
+            left + 42.0,
+            escape(&series.name)
+        );
+    }
+    footer(&mut svg, height, &chart.footer);
+    svg
+}
+
+pub(crate) fn bar_chart(chart: &BarChart) -> String {
+    let row = 26.0;
+    let top = 44.0;
+    let label_width = 230.0;
+    let (left, right) = (label_width + 16.0, WIDTH - 110.0);
+    let bottom = top + row * chart.bars.len() as f64;
+    let height = bottom + 70.0;
+    let max = chart.bars.iter().map(|b| b.1).fold(0.0f64, f64::max).max(f64::MIN_POSITIVE);
+    let mut svg = String::new();
+    header(&mut svg, height, &chart.title);
+    for (i, (label, value, text)) in chart.bars.iter().enumerate() {
+        let y = top + row * i as f64;
+        let width = (value / max) * (right - left);
+        let _ = writeln!(
+            svg,
+            "<text x=\"{label_width:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
+            y + row / 2.0 + 4.0,
+            escape(label)
+        );
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
+            y + 4.0,
+            row - 8.0,
+            PALETTE[0]
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
+            left + width + 6.0,
+            y + row / 2.0 + 4.0,
+            escape(text)
+        );
+    }
+    let _ = writeln!(svg, "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{bottom}\" stroke=\"#888\"/>");
+    let _ = writeln!(
+        svg,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" {FONT}>{}</text>",
+        (left + right) / 2.0,
+        bottom + 30.0,
+        escape(&chart.x_label)
+    );
+    footer(&mut svg, height, &chart.footer);
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_read_like_numbers() {
+        assert_eq!(tick_text(0.0), "0");
+        assert_eq!(tick_text(2.5), "2.5");
+        assert_eq!(tick_text(10_000.0), "10,000");
+        assert_eq!(tick_text(150.0), "150");
+    }
+
+    #[test]
+    fn linear_axes_start_at_zero_and_cover_the_data() {
+        let axis = Axis::new(&[0.7, 1.9, 3.2], false, true);
+        assert_eq!(axis.low, 0.0);
+        assert!(axis.high >= 3.2);
+        let log = Axis::new(&[1.0, 10_000.0], true, true);
+        assert_eq!(log.ticks, [1.0, 10.0, 100.0, 1_000.0, 10_000.0]);
+    }
+}

@@ -1,0 +1,370 @@
+//! Mechanism (c): criterion's estimates become committed data files, and the
+//! data files become the markdown tables and SVG charts the chapters include.
+//! The check re-renders everything in memory, so a table can be neither
+//! edited by hand nor left behind by a benchmark that changed.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::chart::{BarChart, LineChart, Series, bar_chart, line_chart};
+use crate::provenance::Provenance;
+use crate::workspace::{ChartSpec, Example, Result, Workspace, files_under, read, verdict, write};
+
+/// One benchmark's result, in nanoseconds per iteration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Point {
+    pub(crate) id: String,
+    pub(crate) function: String,
+    pub(crate) parameter: Option<String>,
+    pub(crate) mean_ns: f64,
+    pub(crate) ci95_low_ns: f64,
+    pub(crate) ci95_high_ns: f64,
+}
+
+/// Everything measured for one benchmark group on one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct GroupData {
+    pub(crate) group: String,
+    pub(crate) package: String,
+    pub(crate) provenance: Provenance,
+    pub(crate) benchmarks: Vec<Point>,
+}
+
+fn slug(group: &str) -> String {
+    group.replace('/', "-")
+}
+
+fn data_path(ws: &Workspace, chapter: &str, group: &str) -> PathBuf {
+    ws.generated_dir(chapter).join("data").join(format!("{}.json", slug(group)))
+}
+
+/// The benchmark ids `cargo bench -- --list` printed, in definition order.
+fn read_list(path: &Path) -> Result<Vec<String>> {
+    let text = read(path)?;
+    let ids: Vec<String> = text.lines().filter_map(|l| l.strip_suffix(": benchmark")).map(str::to_string).collect();
+    if ids.is_empty() {
+        return Err(format!("{} lists no benchmarks; is it the output of `cargo bench -- --list`?", path.display()));
+    }
+    Ok(ids)
+}
+
+fn owner<'a>(ws: &'a Workspace, id: &str) -> Option<&'a Example> {
+    ws.examples.iter().find(|e| id.starts_with(&format!("{}/", e.package)))
+}
+
+/// Reads `target/criterion/**/new/{benchmark,estimates}.json`.
+fn criterion_points(ws: &Workspace) -> Result<BTreeMap<String, (String, Point)>> {
+    let mut points = BTreeMap::new();
+    for file in files_under(&ws.target.join("criterion"), &["benchmark.json"]) {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        if dir.file_name().is_none_or(|n| n != "new") {
+            continue;
+        }
+        let bench: Value = serde_json::from_str(&read(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+        let estimates: Value =
+            serde_json::from_str(&read(&dir.join("estimates.json"))?).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let id = bench["full_id"].as_str().unwrap_or_default().to_string();
+        let group = bench["group_id"].as_str().unwrap_or_default().to_string();
+        let function = bench["function_id"].as_str().map(str::to_string);
+        let parameter = bench["value_str"].as_str().map(str::to_string);
+        let mean = &estimates["mean"];
+        let point = Point {
+            id: id.clone(),
+            function: function.unwrap_or_else(|| group.rsplit('/').next().unwrap_or("").to_string()),
+            parameter,
+            mean_ns: mean["point_estimate"].as_f64().unwrap_or(f64::NAN),
+            ci95_low_ns: mean["confidence_interval"]["lower_bound"].as_f64().unwrap_or(f64::NAN),
+            ci95_high_ns: mean["confidence_interval"]["upper_bound"].as_f64().unwrap_or(f64::NAN),
+        };
+        points.insert(id, (group, point));
+    }
+    Ok(points)
+}
+
+/// `scripts/measure`: fresh criterion results → data files → tables and charts.
+pub(crate) fn render_from_criterion(ws: &Workspace, packages: &[String], list: &Path) -> Result<()> {
+    let selected: Vec<&Example> = ws.select(packages)?;
+    let listed = read_list(list)?;
+    let measured = criterion_points(ws)?;
+    let provenance = Provenance::here(&ws.root);
+    let mut groups: BTreeMap<String, GroupData> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for id in &listed {
+        let Some(ex) = owner(ws, id) else { continue };
+        if !selected.iter().any(|s| s.package == ex.package) {
+            continue;
+        }
+        let Some((group, point)) = measured.get(id) else {
+            return Err(format!("{id} is a benchmark but criterion has no estimate for it; did `cargo bench -p {}` run?", ex.package));
+        };
+        if !order.contains(group) {
+            order.push(group.clone());
+        }
+        groups
+            .entry(group.clone())
+            .or_insert_with(|| GroupData {
+                group: group.clone(),
+                package: ex.package.clone(),
+                provenance: provenance.clone(),
+                benchmarks: Vec::new(),
+            })
+            .benchmarks
+            .push(point.clone());
+    }
+    for group in order {
+        let data = &groups[&group];
+        let ex = owner(ws, &group).ok_or("group without a package")?;
+        let path = data_path(ws, &ex.chapter, &group);
+        write(&path, &(serde_json::to_string_pretty(data).map_err(|e| e.to_string())? + "\n"))?;
+        write_rendered(ws, ex, data)?;
+        println!("render: {group} → {}", ws.relative(&path.with_extension("")).display());
+    }
+    Ok(())
+}
+
+fn load_all(ws: &Workspace) -> Result<Vec<(PathBuf, GroupData)>> {
+    let chapters: BTreeSet<&str> = ws.examples.iter().map(|e| e.chapter.as_str()).collect();
+    let mut all = Vec::new();
+    for chapter in chapters {
+        for file in files_under(&ws.generated_dir(chapter).join("data"), &[".json"]) {
+            let data: GroupData =
+                serde_json::from_str(&read(&file)?).map_err(|e| format!("{}: not a data file: {e}", file.display()))?;
+            all.push((file, data));
+        }
+    }
+    Ok(all)
+}
+
+fn rendered(ex: &Example, data: &GroupData) -> (String, String) {
+    let spec = ex.charts.get(&data.group).cloned().unwrap_or_default();
+    (table(data, &spec), chart(data, &spec))
+}
+
+fn write_rendered(ws: &Workspace, ex: &Example, data: &GroupData) -> Result<()> {
+    let (md, svg) = rendered(ex, data);
+    let base = ws.generated_dir(&ex.chapter).join(slug(&data.group));
+    write(&base.with_extension("md"), &md)?;
+    write(&base.with_extension("svg"), &svg)
+}
+
+/// Re-renders every table and chart from the committed data.
+pub(crate) fn rerender(ws: &Workspace) -> Result<()> {
+    for (file, data) in load_all(ws)? {
+        let ex = owner(ws, &data.group).ok_or_else(|| format!("{}: no package owns {}", file.display(), data.group))?;
+        write_rendered(ws, ex, &data)?;
+        println!("rerender: {}", data.group);
+    }
+    Ok(())
+}
+
+pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
+    let listed: Vec<String> = read_list(list)?;
+    let listed_set: BTreeSet<&String> = listed.iter().collect();
+    let mut problems = Vec::new();
+    let mut with_data: BTreeSet<String> = BTreeSet::new();
+    let all = load_all(ws)?;
+    for (file, data) in &all {
+        let at = ws.relative(file).display().to_string();
+        let Some(ex) = owner(ws, &data.group) else {
+            problems.push(format!("{at}: data for group {} whose package no longer exists", data.group));
+            continue;
+        };
+        if file != &data_path(ws, &ex.chapter, &data.group) {
+            problems.push(format!("{at}: data for {} belongs in {}", data.group, ws.relative(&data_path(ws, &ex.chapter, &data.group)).display()));
+        }
+        for point in &data.benchmarks {
+            if listed_set.contains(&point.id) {
+                with_data.insert(point.id.clone());
+            } else {
+                problems.push(format!("{at}: data for benchmark {} that no longer exists; run scripts/measure -p {}", point.id, ex.package));
+            }
+        }
+        let (md, svg) = rendered(ex, data);
+        let base = ws.generated_dir(&ex.chapter).join(slug(&data.group));
+        for (path, expected) in [(base.with_extension("md"), md), (base.with_extension("svg"), svg)] {
+            match std::fs::read_to_string(&path) {
+                Ok(actual) if actual == expected => {}
+                Ok(_) => problems.push(format!("{}: differs from what its data renders to; run book-tools rerender (never edit it by hand)", ws.relative(&path).display())),
+                Err(_) => problems.push(format!("{}: missing; run book-tools rerender", ws.relative(&path).display())),
+            }
+        }
+    }
+    for id in &listed {
+        if owner(ws, id).is_none() {
+            problems.push(format!("benchmark {id}: its group must start with the package name and a '/'"));
+        } else if !with_data.contains(id) {
+            let package = owner(ws, id).map_or("", |e| e.package.as_str());
+            problems.push(format!("benchmark {id} has no measured data; run scripts/measure -p {package}"));
+        }
+    }
+    for ex in &ws.examples {
+        for group in ex.charts.keys() {
+            if !all.iter().any(|(_, d)| &d.group == group) {
+                problems.push(format!("{}: chart settings for {group}, a group with no data", ex.package));
+            }
+        }
+    }
+    let dirs: BTreeSet<&str> = ws.examples.iter().map(|e| e.chapter.as_str()).collect();
+    for chapter in dirs {
+        for file in files_under(&ws.generated_dir(chapter), &[".md", ".svg"]) {
+            let stem = file.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            if !all.iter().any(|(_, d)| slug(&d.group) == stem) {
+                problems.push(format!("{}: a table or chart without data; delete it", ws.relative(&file).display()));
+            }
+        }
+    }
+    verdict("measured data", listed.len() + all.len(), &problems)
+}
+
+fn time_text(ns: f64) -> String {
+    support_kit::human_nanos(ns)
+}
+
+/// Rows (parameters) and columns (functions) in the order the benchmarks were defined.
+fn layout(data: &GroupData) -> (Vec<Option<String>>, Vec<String>) {
+    let mut rows: Vec<Option<String>> = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
+    for p in &data.benchmarks {
+        if !rows.contains(&p.parameter) {
+            rows.push(p.parameter.clone());
+        }
+        if !columns.contains(&p.function) {
+            columns.push(p.function.clone());
+        }
+    }
+    if rows.iter().all(|r| r.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some()) {
+        rows.sort_by(|a, b| number(a).total_cmp(&number(b)));
+    }
+    (rows, columns)
+}
+
+fn number(parameter: &Option<String>) -> f64 {
+    parameter.as_deref().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+}
+
+fn find<'a>(data: &'a GroupData, function: &str, parameter: &Option<String>) -> Option<&'a Point> {
+    data.benchmarks.iter().find(|p| p.function == function && &p.parameter == parameter)
+}
+
+/// The baseline time to compare a row against: the baseline at the same
+/// parameter, or its only measurement.
+fn baseline_for(data: &GroupData, baseline: &str, parameter: &Option<String>) -> Option<f64> {
+    let own: Vec<&Point> = data.benchmarks.iter().filter(|p| p.function == baseline).collect();
+    own.iter()
+        .find(|p| &p.parameter == parameter)
+        .or(if own.len() == 1 { own.first() } else { None })
+        .map(|p| p.mean_ns)
+}
+
+fn title(data: &GroupData, spec: &ChartSpec) -> String {
+    spec.title.clone().unwrap_or_else(|| data.group.clone())
+}
+
+pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
+    let (rows, columns) = layout(data);
+    let baseline = spec.baseline.as_deref().filter(|b| columns.iter().any(|c| c == b));
+    let speedups: Vec<&String> = columns.iter().filter(|c| Some(c.as_str()) != baseline).collect();
+    let mut header = vec![spec.x_label.clone().unwrap_or_else(|| "parameter".into())];
+    header.extend(columns.iter().cloned());
+    if let Some(b) = baseline {
+        header.extend(speedups.iter().map(|c| format!("{c} speed-up vs {b}")));
+    }
+    let mut md = format!(
+        "<!-- Generated by book-tools from {}.json; do not edit. Regenerate: scripts/measure -p {} -->\n\n",
+        slug(&data.group),
+        data.package
+    );
+    md.push_str(&format!("| {} |\n", header.join(" | ")));
+    md.push_str(&format!("|{}\n", ":--|".to_string() + &"--:|".repeat(header.len() - 1)));
+    for row in &rows {
+        let mut cells = vec![row.clone().unwrap_or_else(|| "—".into())];
+        for column in &columns {
+            cells.push(find(data, column, row).map_or("—".into(), |p| time_text(p.mean_ns)));
+        }
+        if let Some(b) = baseline {
+            for column in &speedups {
+                let ratio = baseline_for(data, b, row).zip(find(data, column, row)).map(|(base, p)| base / p.mean_ns);
+                cells.push(ratio.map_or("—".into(), |r| format!("{}×", support_kit::three_digits(r))));
+            }
+        }
+        md.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    md.push_str(&format!(
+        "\n*{}. Mean time per run (criterion; 95% intervals in [the data]({})). Measured on {}.*\n",
+        title(data, spec),
+        format_args!("generated/data/{}.json", slug(&data.group)),
+        data.provenance.line()
+    ));
+    md
+}
+
+pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
+    let (rows, columns) = layout(data);
+    let numeric = rows.iter().all(|r| !number(r).is_nan());
+    let footer = format!("Measured on {}", data.provenance.line());
+    let x_label = spec.x_label.clone().unwrap_or_else(|| "parameter".into());
+    if !numeric {
+        let mut bars = Vec::new();
+        for column in &columns {
+            for row in &rows {
+                if let Some(p) = find(data, column, row) {
+                    let label = match row {
+                        Some(r) => format!("{column} · {r}"),
+                        None => column.clone(),
+                    };
+                    bars.push((label, p.mean_ns, time_text(p.mean_ns)));
+                }
+            }
+        }
+        return bar_chart(&BarChart { title: title(data, spec), x_label: "mean time per run (shorter is faster)".into(), bars, footer });
+    }
+    let baseline = spec.baseline.as_deref().filter(|b| columns.iter().any(|c| c == b));
+    let mut series = Vec::new();
+    if let Some(b) = baseline {
+        for column in columns.iter().filter(|c| c.as_str() != b) {
+            let points = rows
+                .iter()
+                .filter_map(|row| {
+                    let p = find(data, column, row)?;
+                    Some((number(row), baseline_for(data, b, row)? / p.mean_ns))
+                })
+                .collect();
+            series.push(Series { name: column.clone(), points, dashed: false });
+        }
+        let cores = data.provenance.cores as f64;
+        let ideal = rows.iter().map(|r| (number(r), number(r).min(cores))).collect();
+        series.push(Series { name: format!("ideal on {} cores: min(x, {})", data.provenance.cores, data.provenance.cores), points: ideal, dashed: true });
+        return line_chart(&LineChart {
+            title: title(data, spec),
+            x_label,
+            y_label: format!("speed-up vs {b} (×)"),
+            series,
+            log_x: spec.log_x,
+            log_y: spec.log_y,
+            footer,
+        });
+    }
+    let max = data.benchmarks.iter().map(|p| p.mean_ns).fold(0.0, f64::max);
+    let (scale, unit) = [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]
+        .into_iter()
+        .find(|(s, _)| max >= *s)
+        .unwrap_or((1.0, "ns"));
+    for column in &columns {
+        let points = rows
+            .iter()
+            .filter_map(|row| find(data, column, row).map(|p| (number(row), p.mean_ns / scale)))
+            .collect();
+        series.push(Series { name: column.clone(), points, dashed: false });
+    }
+    line_chart(&LineChart {
+        title: title(data, spec),
+        x_label,
+        y_label: format!("mean time per run ({unit})"),
+        series,
+        log_x: spec.log_x,
+        log_y: spec.log_y,
+        footer,
+    })
+}

@@ -1,0 +1,124 @@
+//! Where and when a number was measured: the stamp every table, chart and
+//! captured output carries.
+use std::path::Path;
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Provenance {
+    pub(crate) cpu: String,
+    pub(crate) cores: usize,
+    pub(crate) os: String,
+    pub(crate) rustc: String,
+    pub(crate) commit: String,
+    pub(crate) date: String,
+}
+
+impl Provenance {
+    pub(crate) fn here(root: &Path) -> Provenance {
+        Provenance {
+            cpu: cpu_model(),
+            cores: support_kit::cores(),
+            os: os_name(),
+            rustc: run("rustc", &["--version"], root).unwrap_or_else(|| "rustc (unknown version)".into()),
+            commit: commit(root),
+            date: today(),
+        }
+    }
+
+    /// One line for the foot of a table or an output.
+    pub(crate) fn line(&self) -> String {
+        format!(
+            "{} · {} core{} · {} · {} · commit {} · {}",
+            self.cpu,
+            self.cores,
+            if self.cores == 1 { "" } else { "s" },
+            self.os,
+            self.rustc,
+            self.commit,
+            self.date
+        )
+    }
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> Option<String> {
+    let out = Command::new(program).args(args).current_dir(dir).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn cpu_model() -> String {
+    if let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") {
+        for line in info.lines() {
+            if let Some((key, value)) = line.split_once(':')
+                && key.trim() == "model name"
+            {
+                return value.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+        }
+    }
+    run("sysctl", &["-n", "machdep.cpu.brand_string"], Path::new("."))
+        .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
+}
+
+fn os_name() -> String {
+    let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+            .map(|v| v.trim_matches('"').to_string())
+    });
+    let kernel = run("uname", &["-sr"], Path::new("."));
+    match (pretty, kernel) {
+        (Some(p), Some(k)) => format!("{p} ({k})"),
+        (Some(p), None) => p,
+        (None, Some(k)) => k,
+        (None, None) => std::env::consts::OS.to_string(),
+    }
+}
+
+/// The commit the measured code came from; `-dirty` when the code or its
+/// dependencies differ from that commit (generated files don't count).
+fn commit(root: &Path) -> String {
+    let Some(hash) = run("git", &["rev-parse", "--short=10", "HEAD"], root) else {
+        return "unknown".into();
+    };
+    let changes = run("git", &["status", "--porcelain", "--", "code", "Cargo.toml", "Cargo.lock"], root);
+    match changes {
+        Some(c) if !c.is_empty() => format!("{hash}-dirty"),
+        _ => hash,
+    }
+}
+
+/// Today's UTC date as YYYY-MM-DD, from the system clock.
+fn today() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Converts days since 1970-01-01 into a Gregorian date (the usual era-based method).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn dates_known_by_heart() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_781), (2026, 11, 24));
+    }
+}
