@@ -16,7 +16,9 @@ fn main() {
     for page in pages {
         println!("cargo:rerun-if-changed={}", page.display());
         let relative = page.strip_prefix(&book).expect("under book/");
-        if relative.starts_with("generated") || relative.components().any(|c| c.as_os_str() == "generated") {
+        if relative.starts_with("generated")
+            || relative.components().any(|c| c.as_os_str() == "generated")
+        {
             continue;
         }
         let text = fs::read_to_string(&page).expect("book pages are UTF-8");
@@ -29,7 +31,9 @@ fn main() {
 }
 
 fn collect_markdown(dir: &Path, pages: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -52,7 +56,9 @@ fn drop_included_blocks(text: &str) -> String {
         if fence.starts_with("```") {
             let end = (i + 1..lines.len()).find(|&j| lines[j].trim_start().starts_with("```"));
             let end = end.unwrap_or(lines.len() - 1);
-            let includes = lines[i..=end].iter().any(|l| l.contains("{{#include") || l.contains("{{#rustdoc_include"));
+            let includes = lines[i..=end]
+                .iter()
+                .any(|l| l.contains("{{#include") || l.contains("{{#rustdoc_include"));
             for line in &lines[i..=end] {
                 kept.push(if includes { "" } else { line });
             }

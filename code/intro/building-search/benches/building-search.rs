@@ -1,17 +1,62 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/intro/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("intro-building-search/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| intro_building_search::sum_to(black_box(n)))
-        });
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use intro_building_search::{Strategy, door_code, fixed_pool_with_chunk, is_marked};
+
+/// The default building of the CLI; one sequential search of it takes a
+/// little over 100 ms.
+const ROOMS: u64 = 20_000_000;
+
+/// The marked room is the last one: every strategy walks the whole building,
+/// so the times measure the walking and not the luck of where the room is.
+fn workers(c: &mut Criterion) {
+    let target = door_code(ROOMS - 1);
+    let mut group = c.benchmark_group("intro-building-search/workers");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_millis(1_500));
+    group.bench_function(BenchmarkId::new("sequential", 1), |b| {
+        b.iter(|| Strategy::Sequential.search(ROOMS, 1, black_box(target)))
+    });
+    for strategy in [Strategy::SplitAtEachFork, Strategy::FixedPool] {
+        for workers in [1, 2, 4, 8] {
+            group.bench_with_input(
+                BenchmarkId::new(strategy.name(), workers),
+                &workers,
+                |b, &w| b.iter(|| strategy.search(ROOMS, w, black_box(target))),
+            );
+        }
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+/// Two searchers of a fixed pool, with blocks from one room to most of the
+/// building: too small and they spend their time on the shared cursor, too
+/// big and one of them does all the work.
+fn chunk(c: &mut Criterion) {
+    let target = door_code(ROOMS - 1);
+    let mut group = c.benchmark_group("intro-building-search/chunk");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_millis(1_500));
+    for chunk in [1, 1 << 6, 1 << 12, 1 << 18, 1 << 22, 1 << 24] {
+        group.bench_with_input(
+            BenchmarkId::new("fixed-pool-2-workers", chunk),
+            &chunk,
+            |b, &chunk| {
+                b.iter(|| {
+                    fixed_pool_with_chunk(ROOMS, 2, chunk, |room| {
+                        is_marked(room, black_box(target))
+                    })
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, workers, chunk);
 criterion_main!(benches);

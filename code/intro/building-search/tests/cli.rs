@@ -1,12 +1,40 @@
 use std::process::Command;
 
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_intro-building-search"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-building-search")).args(bad).output().unwrap();
+    let bad: [&[&str]; 9] = [
+        &["--workers", "0"],
+        &["--workers", "two"],
+        &["--workers", "100000"],
+        &["--rooms", "0"],
+        &["--rooms", "99999999999999999999"],
+        &["--rooms", "ten"],
+        &["--rooms", "10", "--marked", "10"],
+        &["--marked", "-1"],
+        &["--strategy", "guess"],
+    ];
+    for args in bad {
+        let out = run(args);
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
     }
+}
+
+#[test]
+fn a_small_run_finds_the_marked_room_with_every_strategy() {
+    let out = run(&["--rooms", "5000", "--marked", "1234", "--repeat", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout.lines().skip(3).collect();
+    assert_eq!(rows.len(), 9, "{stdout}");
+    assert!(rows.iter().all(|row| row.contains(" 1,234 ")), "{stdout}");
 }

@@ -1,8 +1,193 @@
-use intro_building_search::sum_to;
+//! Properties every strategy must have, whatever the number of searchers and
+//! however the threads happen to be scheduled.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use intro_building_search::{
+    CHUNK, Strategy, door_code, fixed_pool, fixed_pool_with_chunk, is_marked, sequential,
+    split_at_each_fork,
+};
+
+/// A prime, so that no worker count from 2 to 8 and no chunk size divides it.
+const ROOMS: u64 = 3 * CHUNK + 1_009;
+
+/// Rooms worth testing in a building of `rooms`: both ends, the middle,
+/// chunk edges and a spread of pseudo-random ones.
+fn interesting_rooms(rooms: u64) -> Vec<u64> {
+    let mut marked = vec![0, 1, rooms / 2, rooms - 2, rooms - 1];
+    marked.extend(
+        [CHUNK - 1, CHUNK, CHUNK + 1]
+            .into_iter()
+            .filter(|&r| r < rooms),
+    );
+    let mut x = 12_345_u64;
+    for _ in 0..8 {
+        x = door_code(x);
+        marked.push(x % rooms);
+    }
+    marked
+}
 
 #[test]
-fn sum_matches_the_closed_form() {
-    for n in [1, 10, 1_000] {
-        assert_eq!(sum_to(n), n * (n + 1) / 2);
+fn door_codes_are_distinct() {
+    let mut codes: Vec<u64> = (0..100_000).map(door_code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 100_000);
+}
+
+#[test]
+fn sequential_finds_exactly_the_marked_room() {
+    for marked in interesting_rooms(ROOMS) {
+        let target = door_code(marked);
+        assert_eq!(
+            sequential(ROOMS, |room| is_marked(room, target)),
+            Some(marked)
+        );
+    }
+}
+
+#[test]
+fn every_strategy_finds_the_same_room_as_sequential() {
+    for marked in interesting_rooms(ROOMS) {
+        let target = door_code(marked);
+        let expected = Strategy::Sequential.search(ROOMS, 1, target);
+        for workers in 1..=8 {
+            for strategy in Strategy::ALL {
+                let found = strategy.search(ROOMS, workers, target);
+                assert_eq!(
+                    found,
+                    expected,
+                    "{} with {workers} workers",
+                    strategy.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn small_buildings_and_more_searchers_than_rooms() {
+    for rooms in [1, 2, 3, 7] {
+        for marked in 0..rooms {
+            let target = door_code(marked);
+            for workers in [1, 2, 3, 8, 16] {
+                for strategy in Strategy::ALL {
+                    let found = strategy.search(rooms, workers, target);
+                    assert_eq!(found, Some(marked), "{} rooms, {workers} workers", rooms);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_room_is_found_when_no_door_matches() {
+    // door_code is a bijection, so the code of a room outside the building
+    // belongs to no room inside it.
+    let target = door_code(ROOMS);
+    for workers in 1..=8 {
+        for strategy in Strategy::ALL {
+            assert_eq!(
+                strategy.search(ROOMS, workers, target),
+                None,
+                "{}",
+                strategy.name()
+            );
+        }
+    }
+}
+
+/// A check as the strategies receive it, and a search run with one.
+type Check<'a> = &'a (dyn Fn(u64) -> bool + Sync);
+type Search<'a> = &'a dyn Fn(Check) -> Option<u64>;
+
+/// Runs `search` with a check that counts how often each room is checked.
+fn visits(
+    rooms: u64,
+    marked: Option<u64>,
+    search: impl Fn(Check) -> Option<u64>,
+) -> (Option<u64>, Vec<u32>) {
+    let counts: Vec<AtomicU32> = (0..rooms).map(|_| AtomicU32::new(0)).collect();
+    let check = |room: u64| {
+        counts[room as usize].fetch_add(1, Ordering::Relaxed);
+        Some(room) == marked
+    };
+    let found = search(&check);
+    (
+        found,
+        counts.into_iter().map(AtomicU32::into_inner).collect(),
+    )
+}
+
+#[test]
+fn without_a_marked_room_every_room_is_checked_exactly_once() {
+    for workers in 1..=8 {
+        let (found, counts) = visits(ROOMS, None, |check| {
+            split_at_each_fork(ROOMS, workers, check)
+        });
+        assert_eq!(found, None);
+        assert!(
+            counts.iter().all(|&c| c == 1),
+            "split-at-each-fork, {workers} workers"
+        );
+        for chunk in [1, 7, CHUNK, ROOMS, 2 * ROOMS] {
+            let (found, counts) = visits(ROOMS, None, |check| {
+                fixed_pool_with_chunk(ROOMS, workers, chunk, check)
+            });
+            assert_eq!(found, None);
+            assert!(
+                counts.iter().all(|&c| c == 1),
+                "fixed-pool, {workers} workers, chunk {chunk}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_a_marked_room_no_room_is_checked_twice_and_the_marked_one_is_checked() {
+    for marked in interesting_rooms(ROOMS) {
+        for workers in 1..=8 {
+            let searches: [(&str, Search); 3] = [
+                ("sequential", &|check| sequential(ROOMS, check)),
+                ("split-at-each-fork", &|check| {
+                    split_at_each_fork(ROOMS, workers, check)
+                }),
+                ("fixed-pool", &|check| fixed_pool(ROOMS, workers, check)),
+            ];
+            for (name, search) in searches {
+                let (found, counts) = visits(ROOMS, Some(marked), search);
+                assert_eq!(found, Some(marked), "{name}, {workers} workers");
+                assert!(counts.iter().all(|&c| c <= 1), "{name}, {workers} workers");
+                assert_eq!(counts[marked as usize], 1, "{name}, {workers} workers");
+            }
+        }
+    }
+}
+
+#[test]
+fn sequential_stops_at_the_marked_room() {
+    for marked in interesting_rooms(ROOMS) {
+        let (_, counts) = visits(ROOMS, Some(marked), |check| sequential(ROOMS, check));
+        let checked: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+        assert_eq!(checked, marked + 1);
+    }
+}
+
+#[test]
+fn searchers_stop_once_the_room_is_found() {
+    // 2^48 rooms would take weeks to walk; these searches return only because
+    // every searcher gives up once it sees that room 0 has been found.
+    let rooms = intro_building_search::MAX_ROOMS;
+    let target = door_code(0);
+    for workers in 1..=8 {
+        assert_eq!(
+            split_at_each_fork(rooms, workers, |room| is_marked(room, target)),
+            Some(0)
+        );
+        assert_eq!(
+            fixed_pool(rooms, workers, |room| is_marked(room, target)),
+            Some(0)
+        );
     }
 }

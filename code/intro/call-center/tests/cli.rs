@@ -2,11 +2,73 @@ use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-call-center")).args(bad).output().unwrap();
+    let bad_inputs: [&[&str]; 10] = [
+        &["--agents", "0"],
+        &["--agents", "1001"],
+        &["--agents", "two"],
+        &["--callers", "0"],
+        &["--callers", "99999999999"],
+        &["--arrival-ms", "0"],
+        &["--arrival-ms", "-1"],
+        &["--talk-ms", "NaN"],
+        &["--talk-ms", "ten"],
+        &["--seed", "-3"],
+    ];
+    for bad in bad_inputs {
+        let out = Command::new(env!("CARGO_BIN_EXE_intro-call-center"))
+            .args(bad)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
     }
+}
+
+#[test]
+fn a_small_run_lists_every_agent_count_and_every_caller() {
+    let out = Command::new(env!("CARGO_BIN_EXE_intro-call-center"))
+        .args([
+            "--agents",
+            "3,1,3",
+            "--callers",
+            "20",
+            "--arrival-ms",
+            "0.2",
+            "--talk-ms",
+            "0.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (_, spread) = stdout
+        .split_once("calls answered by each agent\n")
+        .expect("a calls section");
+    let rows: Vec<(&str, Vec<u32>)> = spread
+        .lines()
+        .map(|line| {
+            let (agents, calls) = line.split_once(':').unwrap();
+            (
+                agents.trim(),
+                calls
+                    .split_whitespace()
+                    .map(|n| n.parse().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    // Sorted, duplicates dropped; every agent listed; every caller counted once.
+    assert_eq!(
+        rows.iter().map(|(agents, _)| *agents).collect::<Vec<_>>(),
+        ["1", "3"]
+    );
+    assert_eq!(rows[0].1.len(), 1);
+    assert_eq!(rows[1].1.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|(_, calls)| calls.iter().sum::<u32>() == 20),
+        "{stdout}"
+    );
 }

@@ -1,12 +1,50 @@
 use std::process::Command;
 
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_intro-crypto-crack"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-crypto-crack")).args(bad).output().unwrap();
+    let bad: [&[&str]; 11] = [
+        &["--workers", "0"],
+        &["--workers", "many"],
+        &["--workers", "5000"],
+        &["--length", "0"],
+        &["--length", "7"],
+        &["--length", "four"],
+        &["--password", "Hello"],
+        &["--password", "abcdefg"],
+        &["--password", "abc", "--length", "4"],
+        &["--digest", "xyz"],
+        &["--password", "abc", "--digest", "00"],
+    ];
+    for args in bad {
+        let out = run(args);
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_digest_or_a_password_is_cracked() {
+    // SHA-256 of "abc".
+    let digest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    for args in [
+        &["--digest", digest, "--length", "3", "--repeat", "1"][..],
+        &["--password", "abc", "--repeat", "1"][..],
+    ] {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.lines().any(|line| line.starts_with("found   abc ")),
+            "{stdout}"
+        );
     }
 }

@@ -1,17 +1,58 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/intro/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("intro-door-knock/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| intro_door_knock::sum_to(black_box(n)))
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use intro_door_knock::{
+    Work, busy_knocks_sequentially, busy_knocks_with_threads, knock_sequentially, knock_with_tasks,
+    knock_with_threads,
+};
+
+/// Time against the number of knocks, each waiting 10 ms.
+fn waits(c: &mut Criterion) {
+    let wait = Duration::from_millis(10);
+    let mut group = c.benchmark_group("intro-door-knock/waits");
+    // One iteration can last a second (100 sequential knocks): flat sampling
+    // runs the same few iterations per sample instead of 1, 2, ... 10 of them.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_millis(500));
+    for n in [1usize, 10, 100] {
+        group.bench_with_input(BenchmarkId::new("sequential", n), &n, |b, &n| {
+            b.iter(|| knock_sequentially(black_box(n), wait))
+        });
+    }
+    for n in [1usize, 10, 100, 1_000, 10_000] {
+        group.bench_with_input(BenchmarkId::new("threads", n), &n, |b, &n| {
+            b.iter(|| knock_with_threads(black_box(n), wait).expect("the threads start"))
+        });
+        group.bench_with_input(BenchmarkId::new("tokio-tasks", n), &n, |b, &n| {
+            b.iter(|| knock_with_tasks(black_box(n), wait))
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+/// Time against the number of knocks, each spinning the CPU for about 2 ms.
+fn busy(c: &mut Criterion) {
+    let work = Work::calibrated(Duration::from_millis(2));
+    let mut group = c.benchmark_group("intro-door-knock/busy");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_millis(500));
+    for n in [1usize, 2, 4, 8, 16] {
+        group.bench_with_input(BenchmarkId::new("sequential", n), &n, |b, &n| {
+            b.iter(|| busy_knocks_sequentially(black_box(n), work))
+        });
+        group.bench_with_input(BenchmarkId::new("threads", n), &n, |b, &n| {
+            b.iter(|| busy_knocks_with_threads(black_box(n), work).expect("the threads start"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, waits, busy);
 criterion_main!(benches);

@@ -1,17 +1,136 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use std::time::{Duration, Instant};
 
-/// TODO: what this example shows, in one line (clap prints it for --help).
+use clap::{Parser, ValueEnum};
+use intro_door_knock::{
+    Work, busy_knocks_sequentially, busy_knocks_with_threads, every_door_once, knock_sequentially,
+    knock_with_tasks, knock_with_threads,
+};
+use support_kit::{cores, human_duration, three_digits};
+
+/// Knocks on many doors that each take a while to answer: one after another,
+/// with one thread per knock, and with one tokio task per knock. With --busy,
+/// each knock spins the CPU instead of waiting, to show that work, unlike
+/// waiting, does not overlap past the number of cores.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
-    /// How far to count.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    n: u64,
+    /// How many doors to knock on.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    knocks: u64,
+    /// How long each door takes to answer, in milliseconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    wait_ms: u64,
+    /// Which way to knock.
+    #[arg(long, value_enum, default_value_t = Strategy::All)]
+    strategy: Strategy,
+    /// Spin the CPU for --wait-ms on each knock instead of waiting
+    /// (runs sequential and threads only).
+    #[arg(long)]
+    busy: bool,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Strategy {
+    All,
+    Sequential,
+    Threads,
+    Tasks,
+}
+
+/// In `--strategy all`, the sequential run is skipped past this estimate.
+const LONGEST_SEQUENTIAL: Duration = Duration::from_secs(10);
+
+/// The most threads the threads strategy starts. Linux runs out of memory
+/// mappings for thread stacks (vm.max_map_count) a few times past this, and
+/// a thread that cannot set up its stack guard aborts the whole process.
+const MOST_THREADS: u64 = 10_000;
 
 fn main() {
     let args: Args = support_kit::parse_args();
-    println!("sum of 1..={} = {}", args.n, intro_door_knock::sum_to(args.n));
+    if args.busy && args.strategy == Strategy::Tasks {
+        support_kit::usage_error("--busy runs the sequential and threads strategies only");
+    }
+    if args.strategy == Strategy::Threads && args.knocks > MOST_THREADS {
+        support_kit::usage_error(&format!(
+            "--strategy threads starts one thread per knock: use at most {MOST_THREADS} knocks"
+        ));
+    }
+    let n = args.knocks as usize;
+    let wait = Duration::from_millis(args.wait_ms);
+    let estimate = wait * args.knocks as u32;
+    let work = args.busy.then(|| Work::calibrated(wait));
+
+    let doing = if args.busy {
+        "spinning the CPU"
+    } else {
+        "waiting"
+    };
+    println!(
+        "{n} knocks, each {doing} for {}; cores available: {}",
+        human_duration(wait),
+        cores()
+    );
+    println!();
+    println!(
+        "{:<12} {:>7} {:>10} {:>20} {:>9} {:>15}",
+        "strategy", "knocks", "time", "sequential estimate", "speed-up", "each door once"
+    );
+
+    let mut strategies = vec![Strategy::Sequential, Strategy::Threads];
+    if !args.busy {
+        strategies.push(Strategy::Tasks);
+    }
+    if args.strategy != Strategy::All {
+        strategies.retain(|&s| s == args.strategy);
+    }
+    for strategy in strategies {
+        let name = match strategy {
+            Strategy::Sequential => "sequential",
+            Strategy::Threads => "threads",
+            _ => "tokio tasks",
+        };
+        if strategy == Strategy::Sequential
+            && args.strategy == Strategy::All
+            && estimate > LONGEST_SEQUENTIAL
+        {
+            println!(
+                "{name:<12} {n:>7} {:>10} {:>20}",
+                "skipped",
+                human_duration(estimate)
+            );
+            continue;
+        }
+        if strategy == Strategy::Threads && args.knocks > MOST_THREADS {
+            println!(
+                "{name:<12} {n:>7} {:>10} (more than {MOST_THREADS} threads)",
+                "skipped"
+            );
+            continue;
+        }
+        let start = Instant::now();
+        let answered = match (strategy, work) {
+            (Strategy::Sequential, None) => Ok(knock_sequentially(n, wait)),
+            (Strategy::Sequential, Some(work)) => Ok(busy_knocks_sequentially(n, work)),
+            (Strategy::Threads, None) => knock_with_threads(n, wait),
+            (Strategy::Threads, Some(work)) => busy_knocks_with_threads(n, work),
+            _ => Ok(knock_with_tasks(n, wait)),
+        };
+        let took = start.elapsed();
+        match answered {
+            Ok(answered) => println!(
+                "{name:<12} {n:>7} {:>10} {:>20} {:>8}× {:>15}",
+                human_duration(took),
+                human_duration(estimate),
+                three_digits(estimate.as_secs_f64() / took.as_secs_f64()),
+                if every_door_once(&answered, n) {
+                    "yes"
+                } else {
+                    "NO"
+                }
+            ),
+            Err(error) => println!("{name:<12} {n:>7} failed: the OS refused a thread ({error})"),
+        }
+    }
 }

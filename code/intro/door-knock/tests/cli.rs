@@ -2,11 +2,41 @@ use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock")).args(bad).output().unwrap();
+    let bad_inputs: [&[&str]; 8] = [
+        &["--knocks", "0"],
+        &["--knocks", "1000000"],
+        &["--knocks", "ten"],
+        &["--wait-ms", "0"],
+        &["--wait-ms", "99999999"],
+        &["--strategy", "carrier-pigeon"],
+        &["--busy", "--strategy", "tasks"],
+        &["--strategy", "threads", "--knocks", "20000"],
+    ];
+    for bad in bad_inputs {
+        let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
+            .args(bad)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_prints_one_row_per_strategy() {
+    let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
+        .args(["--knocks", "20", "--wait-ms", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for name in ["sequential", "threads", "tokio tasks"] {
+        let row = stdout
+            .lines()
+            .find(|line| line.starts_with(name))
+            .expect(name);
+        assert!(row.ends_with("yes"), "{row}");
     }
 }

@@ -1,8 +1,57 @@
-use intro_door_knock::sum_to;
+use std::time::Duration;
+
+use intro_door_knock::{
+    Work, busy_knocks_sequentially, busy_knocks_with_threads, every_door_once, knock_sequentially,
+    knock_with_tasks, knock_with_threads,
+};
+
+const WAIT: Duration = Duration::from_millis(1);
 
 #[test]
-fn sum_matches_the_closed_form() {
-    for n in [1, 10, 1_000] {
-        assert_eq!(sum_to(n), n * (n + 1) / 2);
+fn sequential_knocks_answer_every_door_once() {
+    for n in [0, 1, 7, 50] {
+        assert!(every_door_once(&knock_sequentially(n, WAIT), n), "n = {n}");
     }
+}
+
+#[test]
+fn threads_answer_every_door_once() {
+    for n in [0, 1, 7, 500] {
+        let answered = knock_with_threads(n, WAIT).expect("500 threads start");
+        assert!(every_door_once(&answered, n), "n = {n}");
+    }
+}
+
+#[test]
+fn tasks_answer_every_door_once() {
+    for n in [0, 1, 7, 5_000] {
+        assert!(every_door_once(&knock_with_tasks(n, WAIT), n), "n = {n}");
+    }
+}
+
+#[test]
+fn busy_knocks_answer_every_door_once() {
+    let work = Work { spins: 10_000 };
+    for n in [0, 1, 7, 40] {
+        assert!(
+            every_door_once(&busy_knocks_sequentially(n, work), n),
+            "n = {n}"
+        );
+        let answered = busy_knocks_with_threads(n, work).expect("40 threads start");
+        assert!(every_door_once(&answered, n), "n = {n}");
+    }
+}
+
+#[test]
+fn the_checker_rejects_missing_repeated_and_strange_doors() {
+    assert!(every_door_once(&[2, 0, 1], 3));
+    assert!(!every_door_once(&[0, 1], 3), "door 2 missing");
+    assert!(!every_door_once(&[0, 1, 1], 3), "door 1 twice");
+    assert!(!every_door_once(&[0, 1, 3], 3), "no door 3");
+    assert!(!every_door_once(&[0, 1, 2, 2], 3), "too many answers");
+}
+
+#[test]
+fn calibration_gives_some_work() {
+    assert!(Work::calibrated(Duration::from_millis(1)).spins >= 1);
 }

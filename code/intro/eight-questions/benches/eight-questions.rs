@@ -1,17 +1,27 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/intro/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("intro-eight-questions/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| intro_eight_questions::sum_to(black_box(n)))
-        });
-    }
+use criterion::{Criterion, criterion_group, criterion_main};
+use intro_eight_questions::{Echo, scoped_spawn_and_join, spawn_and_join};
+
+/// The cost of starting a task and getting its result, three ways.
+fn start_and_finish(c: &mut Criterion) {
+    let mut group = c.benchmark_group("intro-eight-questions/start-and-finish");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("thread-spawn-join", |b| {
+        b.iter(|| spawn_and_join(black_box(41)))
+    });
+    group.bench_function("scoped-thread", |b| {
+        b.iter(|| scoped_spawn_and_join(black_box(41)))
+    });
+    let echo = Echo::start();
+    group.bench_function("channel-round-trip", |b| b.iter(|| echo.ask(black_box(41))));
+    echo.stop();
     group.finish();
 }
 
-criterion_group!(benches, sum);
+criterion_group!(benches, start_and_finish);
 criterion_main!(benches);

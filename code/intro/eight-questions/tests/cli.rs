@@ -2,11 +2,41 @@ use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-eight-questions")).args(bad).output().unwrap();
+    let bad_inputs: [&[&str]; 5] = [
+        &["--threads", "0"],
+        &["--threads", "1000"],
+        &["--threads", "four"],
+        &["--increments", "0"],
+        &["--increments", "1e99"],
+    ];
+    for bad in bad_inputs {
+        let out = Command::new(env!("CARGO_BIN_EXE_intro-eight-questions"))
+            .args(bad)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
     }
+}
+
+#[test]
+fn the_table_has_a_header_a_rule_and_eight_rows() {
+    let out = Command::new(env!("CARGO_BIN_EXE_intro-eight-questions"))
+        .args(["--threads", "2", "--increments", "100"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("question"), "{stdout}");
+    for (i, line) in lines[2..10].iter().enumerate() {
+        assert!(line.starts_with(&(i + 1).to_string()), "{line}");
+    }
+    assert!(
+        lines[9].contains("Mutex 200, atomic 200, expected 200"),
+        "{}",
+        lines[9]
+    );
 }

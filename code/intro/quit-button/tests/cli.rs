@@ -2,11 +2,45 @@ use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-quit-button")).args(bad).output().unwrap();
+    let bad_inputs: [&[&str]; 7] = [
+        &["--limit", "0"],
+        &["--limit", "99999999999999"],
+        &["--limit", "ten"],
+        &["--check-every", "0"],
+        &["--quit-after-ms", "-5"],
+        &["--quit-after-ms", "86400000"],
+        &["--interactive", "yes"],
+    ];
+    for bad in bad_inputs {
+        let out = Command::new(env!("CARGO_BIN_EXE_intro-quit-button"))
+            .args(bad)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
     }
+}
+
+#[test]
+fn a_small_run_reports_both_workers() {
+    let out = Command::new(env!("CARGO_BIN_EXE_intro-quit-button"))
+        .args(["--limit", "1000", "--quit-after-ms", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().any(|line| line.starts_with("cooperative")),
+        "{stdout}"
+    );
+    let never = stdout
+        .lines()
+        .find(|line| line.starts_with("never-checks"))
+        .expect("a never-checks row");
+    assert!(
+        never.contains("finished") && never.contains("1,000 of 1,000"),
+        "{never}"
+    );
 }

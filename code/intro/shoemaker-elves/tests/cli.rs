@@ -1,12 +1,70 @@
 use std::process::Command;
 
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_intro-shoemaker-elves"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    for bad in [["--n", "0"], ["--n", "ten"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-shoemaker-elves")).args(bad).output().unwrap();
+    let bad_inputs: [&[&str]; 9] = [
+        &["--shoes", "0"],
+        &["--shoes", "10000000000"],
+        &["--shoes", "many"],
+        &["--elves", "1,0,1,1"],
+        &["--elves", "1,65,1,1"],
+        &["--elves", "1,2,1"],
+        &["--elves", "1,2,1,1,1"],
+        &["--costs-ms", "1,0,2,1"],
+        &["--costs-ms", "1,NaN,2,1"],
+    ];
+    for bad in bad_inputs {
+        let out = run(bad);
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_wrong_count_of_costs_is_refused_too() {
+    let out = run(&["--costs-ms", "1,2"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: --costs-ms takes exactly 4"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn one_layout_prints_one_row_and_every_stage() {
+    let out = run(&[
+        "--shoes",
+        "5",
+        "--elves",
+        "1,2,1,1",
+        "--costs-ms",
+        "0.1,0.4,0.2,0.1",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("1-2-1-1 "))
+        .collect();
+    assert_eq!(rows.len(), 1, "{stdout}");
+    assert!(rows[0].ends_with("stitch+sole"), "{stdout}");
+    assert!(stdout.contains("layout 1-2-1-1: 5 shoes in "), "{stdout}");
+    for stage in ["cut", "stitch", "sole", "polish"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.starts_with(&format!("{stage} "))),
+            "{stdout}"
+        );
     }
 }

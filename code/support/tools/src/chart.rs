@@ -3,8 +3,11 @@
 use std::fmt::Write;
 
 const WIDTH: f64 = 680.0;
-const PALETTE: [&str; 6] = ["#1b6ac9", "#d1495b", "#2e8b57", "#8a4fbf", "#e08a00", "#6b4f3a"];
-const FONT: &str = "font-family=\"system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif\"";
+const PALETTE: [&str; 6] = [
+    "#1b6ac9", "#d1495b", "#2e8b57", "#8a4fbf", "#e08a00", "#6b4f3a",
+];
+const FONT: &str =
+    "font-family=\"system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif\"";
 
 /// One line on a line chart.
 #[derive(Debug)]
@@ -35,7 +38,10 @@ pub(crate) struct BarChart {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A number short enough for a tick label.
@@ -54,8 +60,16 @@ fn tick_text(value: f64) -> String {
     } else {
         format!("{value:.3}")
     };
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
-    if magnitude >= 10_000.0 { group_thousands(&text) } else { text }
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if magnitude >= 10_000.0 {
+        group_thousands(&text)
+    } else {
+        text
+    }
 }
 
 fn group_thousands(digits: &str) -> String {
@@ -94,17 +108,33 @@ impl Axis {
                 ticks.push(t);
                 t *= 10.0;
             }
-            return Axis { low, high, log: true, ticks };
+            return Axis {
+                low,
+                high,
+                log: true,
+                ticks,
+            };
         }
         let low = if from_zero { 0.0f64.min(min) } else { min };
         let high = if max > low { max } else { low + 1.0 };
         let raw_step = (high - low) / 5.0;
         let power = 10f64.powf(raw_step.log10().floor());
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= raw_step).unwrap_or(power * 10.0);
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|m| m * power)
+            .find(|s| *s >= raw_step)
+            .unwrap_or(power * 10.0);
         let low = (low / step).floor() * step;
         let high = (high / step).ceil() * step;
-        let ticks = (0..=((high - low) / step).round() as usize).map(|i| low + step * i as f64).collect();
-        Axis { low, high, log: false, ticks }
+        let ticks = (0..=((high - low) / step).round() as usize)
+            .map(|i| low + step * i as f64)
+            .collect();
+        Axis {
+            low,
+            high,
+            log: false,
+            ticks,
+        }
     }
 
     /// 0.0 at the low end, 1.0 at the high end.
@@ -123,7 +153,10 @@ fn header(svg: &mut String, height: f64, title: &str) {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         escape(title)
     );
-    let _ = writeln!(svg, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+    let _ = writeln!(
+        svg,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
     let _ = writeln!(
         svg,
         "<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"600\" fill=\"#222\" {FONT}>{}</text>",
@@ -146,8 +179,16 @@ fn footer(svg: &mut String, height: f64, text: &str) {
 pub(crate) fn line_chart(chart: &LineChart) -> String {
     let height = 440.0;
     let (left, right, top, bottom) = (78.0, WIDTH - 24.0, 44.0, height - 78.0);
-    let xs: Vec<f64> = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
-    let ys: Vec<f64> = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).collect();
+    let xs: Vec<f64> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    let ys: Vec<f64> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect();
     let x_axis = Axis::new(&xs, chart.log_x, false);
     let y_axis = Axis::new(&ys, chart.log_y, true);
     let px = |x: f64| left + x_axis.fraction(x) * (right - left);
@@ -156,7 +197,10 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
     header(&mut svg, height, &chart.title);
     for &t in &y_axis.ticks {
         let y = py(t);
-        let _ = writeln!(svg, "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" stroke=\"#e4e4e4\"/>");
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" stroke=\"#e4e4e4\"/>"
+        );
         let _ = writeln!(
             svg,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#444\" {FONT}>{}</text>",
@@ -165,12 +209,19 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
             tick_text(t)
         );
     }
-    let mut x_ticks: Vec<f64> = if chart.log_x { x_axis.ticks.clone() } else { xs.clone() };
+    let mut x_ticks: Vec<f64> = if chart.log_x {
+        x_axis.ticks.clone()
+    } else {
+        xs.clone()
+    };
     x_ticks.sort_by(f64::total_cmp);
     x_ticks.dedup();
     for &t in &x_ticks {
         let x = px(t);
-        let _ = writeln!(svg, "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom}\" stroke=\"#f0f0f0\"/>");
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom}\" stroke=\"#f0f0f0\"/>"
+        );
         let _ = writeln!(
             svg,
             "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\" {FONT}>{}</text>",
@@ -178,7 +229,12 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
             tick_text(t)
         );
     }
-    let _ = writeln!(svg, "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>", right - left, bottom - top);
+    let _ = writeln!(
+        svg,
+        "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>",
+        right - left,
+        bottom - top
+    );
     let _ = writeln!(
         svg,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" {FONT}>{}</text>",
@@ -195,22 +251,49 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
     );
     let mut colour = 0;
     for (index, series) in chart.series.iter().enumerate() {
-        let stroke = if series.dashed { "#888888" } else { PALETTE[colour % PALETTE.len()] };
+        let stroke = if series.dashed {
+            "#888888"
+        } else {
+            PALETTE[colour % PALETTE.len()]
+        };
         if !series.dashed {
             colour += 1;
         }
         let mut points = series.points.clone();
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let path: Vec<String> = points.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();
-        let dash = if series.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
-        let _ = writeln!(svg, "<polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>", path.join(" "));
+        let path: Vec<String> = points
+            .iter()
+            .map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y)))
+            .collect();
+        let dash = if series.dashed {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            svg,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>",
+            path.join(" ")
+        );
         if !series.dashed {
             for &(x, y) in &points {
-                let _ = writeln!(svg, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{stroke}\"/>", px(x), py(y));
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{stroke}\"/>",
+                    px(x),
+                    py(y)
+                );
             }
         }
         let ly = top + 16.0 + 18.0 * index as f64;
-        let _ = writeln!(svg, "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>", left + 12.0, ly - 4.0, left + 36.0, ly - 4.0);
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>",
+            left + 12.0,
+            ly - 4.0,
+            left + 36.0,
+            ly - 4.0
+        );
         let _ = writeln!(
             svg,
             "<text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
@@ -229,7 +312,12 @@ pub(crate) fn bar_chart(chart: &BarChart) -> String {
     let (left, right) = (label_width + 16.0, WIDTH - 110.0);
     let bottom = top + row * chart.bars.len() as f64;
     let height = bottom + 70.0;
-    let max = chart.bars.iter().map(|b| b.1).fold(0.0f64, f64::max).max(f64::MIN_POSITIVE);
+    let max = chart
+        .bars
+        .iter()
+        .map(|b| b.1)
+        .fold(0.0f64, f64::max)
+        .max(f64::MIN_POSITIVE);
     let mut svg = String::new();
     header(&mut svg, height, &chart.title);
     for (i, (label, value, text)) in chart.bars.iter().enumerate() {
@@ -256,7 +344,10 @@ pub(crate) fn bar_chart(chart: &BarChart) -> String {
             escape(text)
         );
     }
-    let _ = writeln!(svg, "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{bottom}\" stroke=\"#888\"/>");
+    let _ = writeln!(
+        svg,
+        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{bottom}\" stroke=\"#888\"/>"
+    );
     let _ = writeln!(
         svg,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\" {FONT}>{}</text>",

@@ -37,21 +37,32 @@ fn slug(group: &str) -> String {
 }
 
 fn data_path(ws: &Workspace, chapter: &str, group: &str) -> PathBuf {
-    ws.generated_dir(chapter).join("data").join(format!("{}.json", slug(group)))
+    ws.generated_dir(chapter)
+        .join("data")
+        .join(format!("{}.json", slug(group)))
 }
 
 /// The benchmark ids `cargo bench -- --list` printed, in definition order.
 fn read_list(path: &Path) -> Result<Vec<String>> {
     let text = read(path)?;
-    let ids: Vec<String> = text.lines().filter_map(|l| l.strip_suffix(": benchmark")).map(str::to_string).collect();
+    let ids: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_suffix(": benchmark"))
+        .map(str::to_string)
+        .collect();
     if ids.is_empty() {
-        return Err(format!("{} lists no benchmarks; is it the output of `cargo bench -- --list`?", path.display()));
+        return Err(format!(
+            "{} lists no benchmarks; is it the output of `cargo bench -- --list`?",
+            path.display()
+        ));
     }
     Ok(ids)
 }
 
 fn owner<'a>(ws: &'a Workspace, id: &str) -> Option<&'a Example> {
-    ws.examples.iter().find(|e| id.starts_with(&format!("{}/", e.package)))
+    ws.examples
+        .iter()
+        .find(|e| id.starts_with(&format!("{}/", e.package)))
 }
 
 /// Reads `target/criterion/**/new/{benchmark,estimates}.json`.
@@ -62,9 +73,10 @@ fn criterion_points(ws: &Workspace) -> Result<BTreeMap<String, (String, Point)>>
         if dir.file_name().is_none_or(|n| n != "new") {
             continue;
         }
-        let bench: Value = serde_json::from_str(&read(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
-        let estimates: Value =
-            serde_json::from_str(&read(&dir.join("estimates.json"))?).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let bench: Value =
+            serde_json::from_str(&read(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+        let estimates: Value = serde_json::from_str(&read(&dir.join("estimates.json"))?)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
         let id = bench["full_id"].as_str().unwrap_or_default().to_string();
         let group = bench["group_id"].as_str().unwrap_or_default().to_string();
         let function = bench["function_id"].as_str().map(str::to_string);
@@ -72,11 +84,16 @@ fn criterion_points(ws: &Workspace) -> Result<BTreeMap<String, (String, Point)>>
         let mean = &estimates["mean"];
         let point = Point {
             id: id.clone(),
-            function: function.unwrap_or_else(|| group.rsplit('/').next().unwrap_or("").to_string()),
+            function: function
+                .unwrap_or_else(|| group.rsplit('/').next().unwrap_or("").to_string()),
             parameter,
             mean_ns: mean["point_estimate"].as_f64().unwrap_or(f64::NAN),
-            ci95_low_ns: mean["confidence_interval"]["lower_bound"].as_f64().unwrap_or(f64::NAN),
-            ci95_high_ns: mean["confidence_interval"]["upper_bound"].as_f64().unwrap_or(f64::NAN),
+            ci95_low_ns: mean["confidence_interval"]["lower_bound"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
+            ci95_high_ns: mean["confidence_interval"]["upper_bound"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
         };
         points.insert(id, (group, point));
     }
@@ -84,7 +101,11 @@ fn criterion_points(ws: &Workspace) -> Result<BTreeMap<String, (String, Point)>>
 }
 
 /// `scripts/measure`: fresh criterion results → data files → tables and charts.
-pub(crate) fn render_from_criterion(ws: &Workspace, packages: &[String], list: &Path) -> Result<()> {
+pub(crate) fn render_from_criterion(
+    ws: &Workspace,
+    packages: &[String],
+    list: &Path,
+) -> Result<()> {
     let selected: Vec<&Example> = ws.select(packages)?;
     let listed = read_list(list)?;
     let measured = criterion_points(ws)?;
@@ -97,7 +118,10 @@ pub(crate) fn render_from_criterion(ws: &Workspace, packages: &[String], list: &
             continue;
         }
         let Some((group, point)) = measured.get(id) else {
-            return Err(format!("{id} is a benchmark but criterion has no estimate for it; did `cargo bench -p {}` run?", ex.package));
+            return Err(format!(
+                "{id} is a benchmark but criterion has no estimate for it; did `cargo bench -p {}` run?",
+                ex.package
+            ));
         };
         if !order.contains(group) {
             order.push(group.clone());
@@ -117,9 +141,15 @@ pub(crate) fn render_from_criterion(ws: &Workspace, packages: &[String], list: &
         let data = &groups[&group];
         let ex = owner(ws, &group).ok_or("group without a package")?;
         let path = data_path(ws, &ex.chapter, &group);
-        write(&path, &(serde_json::to_string_pretty(data).map_err(|e| e.to_string())? + "\n"))?;
+        write(
+            &path,
+            &(serde_json::to_string_pretty(data).map_err(|e| e.to_string())? + "\n"),
+        )?;
         write_rendered(ws, ex, data)?;
-        println!("render: {group} → {}", ws.relative(&path.with_extension("")).display());
+        println!(
+            "render: {group} → {}",
+            ws.relative(&path.with_extension("")).display()
+        );
     }
     Ok(())
 }
@@ -129,8 +159,8 @@ fn load_all(ws: &Workspace) -> Result<Vec<(PathBuf, GroupData)>> {
     let mut all = Vec::new();
     for chapter in chapters {
         for file in files_under(&ws.generated_dir(chapter).join("data"), &[".json"]) {
-            let data: GroupData =
-                serde_json::from_str(&read(&file)?).map_err(|e| format!("{}: not a data file: {e}", file.display()))?;
+            let data: GroupData = serde_json::from_str(&read(&file)?)
+                .map_err(|e| format!("{}: not a data file: {e}", file.display()))?;
             all.push((file, data));
         }
     }
@@ -152,7 +182,8 @@ fn write_rendered(ws: &Workspace, ex: &Example, data: &GroupData) -> Result<()> 
 /// Re-renders every table and chart from the committed data.
 pub(crate) fn rerender(ws: &Workspace) -> Result<()> {
     for (file, data) in load_all(ws)? {
-        let ex = owner(ws, &data.group).ok_or_else(|| format!("{}: no package owns {}", file.display(), data.group))?;
+        let ex = owner(ws, &data.group)
+            .ok_or_else(|| format!("{}: no package owns {}", file.display(), data.group))?;
         write_rendered(ws, ex, &data)?;
         println!("rerender: {}", data.group);
     }
@@ -168,22 +199,36 @@ pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
     for (file, data) in &all {
         let at = ws.relative(file).display().to_string();
         let Some(ex) = owner(ws, &data.group) else {
-            problems.push(format!("{at}: data for group {} whose package no longer exists", data.group));
+            problems.push(format!(
+                "{at}: data for group {} whose package no longer exists",
+                data.group
+            ));
             continue;
         };
         if file != &data_path(ws, &ex.chapter, &data.group) {
-            problems.push(format!("{at}: data for {} belongs in {}", data.group, ws.relative(&data_path(ws, &ex.chapter, &data.group)).display()));
+            problems.push(format!(
+                "{at}: data for {} belongs in {}",
+                data.group,
+                ws.relative(&data_path(ws, &ex.chapter, &data.group))
+                    .display()
+            ));
         }
         for point in &data.benchmarks {
             if listed_set.contains(&point.id) {
                 with_data.insert(point.id.clone());
             } else {
-                problems.push(format!("{at}: data for benchmark {} that no longer exists; run scripts/measure -p {}", point.id, ex.package));
+                problems.push(format!(
+                    "{at}: data for benchmark {} that no longer exists; run scripts/measure -p {}",
+                    point.id, ex.package
+                ));
             }
         }
         let (md, svg) = rendered(ex, data);
         let base = ws.generated_dir(&ex.chapter).join(slug(&data.group));
-        for (path, expected) in [(base.with_extension("md"), md), (base.with_extension("svg"), svg)] {
+        for (path, expected) in [
+            (base.with_extension("md"), md),
+            (base.with_extension("svg"), svg),
+        ] {
             match std::fs::read_to_string(&path) {
                 Ok(actual) if actual == expected => {}
                 Ok(_) => problems.push(format!("{}: differs from what its data renders to; run book-tools rerender (never edit it by hand)", ws.relative(&path).display())),
@@ -193,25 +238,39 @@ pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
     }
     for id in &listed {
         if owner(ws, id).is_none() {
-            problems.push(format!("benchmark {id}: its group must start with the package name and a '/'"));
+            problems.push(format!(
+                "benchmark {id}: its group must start with the package name and a '/'"
+            ));
         } else if !with_data.contains(id) {
             let package = owner(ws, id).map_or("", |e| e.package.as_str());
-            problems.push(format!("benchmark {id} has no measured data; run scripts/measure -p {package}"));
+            problems.push(format!(
+                "benchmark {id} has no measured data; run scripts/measure -p {package}"
+            ));
         }
     }
     for ex in &ws.examples {
         for group in ex.charts.keys() {
             if !all.iter().any(|(_, d)| &d.group == group) {
-                problems.push(format!("{}: chart settings for {group}, a group with no data", ex.package));
+                problems.push(format!(
+                    "{}: chart settings for {group}, a group with no data",
+                    ex.package
+                ));
             }
         }
     }
     let dirs: BTreeSet<&str> = ws.examples.iter().map(|e| e.chapter.as_str()).collect();
     for chapter in dirs {
         for file in files_under(&ws.generated_dir(chapter), &[".md", ".svg"]) {
-            let stem = file.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            let stem = file
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             if !all.iter().any(|(_, d)| slug(&d.group) == stem) {
-                problems.push(format!("{}: a table or chart without data; delete it", ws.relative(&file).display()));
+                problems.push(format!(
+                    "{}: a table or chart without data; delete it",
+                    ws.relative(&file).display()
+                ));
             }
         }
     }
@@ -234,24 +293,36 @@ fn layout(data: &GroupData) -> (Vec<Option<String>>, Vec<String>) {
             columns.push(p.function.clone());
         }
     }
-    if rows.iter().all(|r| r.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some()) {
+    if rows
+        .iter()
+        .all(|r| r.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some())
+    {
         rows.sort_by(|a, b| number(a).total_cmp(&number(b)));
     }
     (rows, columns)
 }
 
 fn number(parameter: &Option<String>) -> f64 {
-    parameter.as_deref().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+    parameter
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn find<'a>(data: &'a GroupData, function: &str, parameter: &Option<String>) -> Option<&'a Point> {
-    data.benchmarks.iter().find(|p| p.function == function && &p.parameter == parameter)
+    data.benchmarks
+        .iter()
+        .find(|p| p.function == function && &p.parameter == parameter)
 }
 
 /// The baseline time to compare a row against: the baseline at the same
 /// parameter, or its only measurement.
 fn baseline_for(data: &GroupData, baseline: &str, parameter: &Option<String>) -> Option<f64> {
-    let own: Vec<&Point> = data.benchmarks.iter().filter(|p| p.function == baseline).collect();
+    let own: Vec<&Point> = data
+        .benchmarks
+        .iter()
+        .filter(|p| p.function == baseline)
+        .collect();
     own.iter()
         .find(|p| &p.parameter == parameter)
         .or(if own.len() == 1 { own.first() } else { None })
@@ -264,8 +335,14 @@ fn title(data: &GroupData, spec: &ChartSpec) -> String {
 
 pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
     let (rows, columns) = layout(data);
-    let baseline = spec.baseline.as_deref().filter(|b| columns.iter().any(|c| c == b));
-    let speedups: Vec<&String> = columns.iter().filter(|c| Some(c.as_str()) != baseline).collect();
+    let baseline = spec
+        .baseline
+        .as_deref()
+        .filter(|b| columns.iter().any(|c| c == b));
+    let speedups: Vec<&String> = columns
+        .iter()
+        .filter(|c| Some(c.as_str()) != baseline)
+        .collect();
     let mut header = vec![spec.x_label.clone().unwrap_or_else(|| "parameter".into())];
     header.extend(columns.iter().cloned());
     if let Some(b) = baseline {
@@ -277,7 +354,10 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
         data.package
     );
     md.push_str(&format!("| {} |\n", header.join(" | ")));
-    md.push_str(&format!("|{}\n", ":--|".to_string() + &"--:|".repeat(header.len() - 1)));
+    md.push_str(&format!(
+        "|{}\n",
+        ":--|".to_string() + &"--:|".repeat(header.len() - 1)
+    ));
     for row in &rows {
         let mut cells = vec![row.clone().unwrap_or_else(|| "—".into())];
         for column in &columns {
@@ -285,8 +365,12 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
         }
         if let Some(b) = baseline {
             for column in &speedups {
-                let ratio = baseline_for(data, b, row).zip(find(data, column, row)).map(|(base, p)| base / p.mean_ns);
-                cells.push(ratio.map_or("—".into(), |r| format!("{}×", support_kit::three_digits(r))));
+                let ratio = baseline_for(data, b, row)
+                    .zip(find(data, column, row))
+                    .map(|(base, p)| base / p.mean_ns);
+                cells.push(ratio.map_or("—".into(), |r| {
+                    format!("{}×", support_kit::three_digits(r))
+                }));
             }
         }
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
@@ -318,9 +402,17 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
                 }
             }
         }
-        return bar_chart(&BarChart { title: title(data, spec), x_label: "mean time per run (shorter is faster)".into(), bars, footer });
+        return bar_chart(&BarChart {
+            title: title(data, spec),
+            x_label: "mean time per run (shorter is faster)".into(),
+            bars,
+            footer,
+        });
     }
-    let baseline = spec.baseline.as_deref().filter(|b| columns.iter().any(|c| c == b));
+    let baseline = spec
+        .baseline
+        .as_deref()
+        .filter(|b| columns.iter().any(|c| c == b));
     let mut series = Vec::new();
     if let Some(b) = baseline {
         for column in columns.iter().filter(|c| c.as_str() != b) {
@@ -331,11 +423,25 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
                     Some((number(row), baseline_for(data, b, row)? / p.mean_ns))
                 })
                 .collect();
-            series.push(Series { name: column.clone(), points, dashed: false });
+            series.push(Series {
+                name: column.clone(),
+                points,
+                dashed: false,
+            });
         }
         let cores = data.provenance.cores as f64;
-        let ideal = rows.iter().map(|r| (number(r), number(r).min(cores))).collect();
-        series.push(Series { name: format!("ideal on {} cores: min(x, {})", data.provenance.cores, data.provenance.cores), points: ideal, dashed: true });
+        let ideal = rows
+            .iter()
+            .map(|r| (number(r), number(r).min(cores)))
+            .collect();
+        series.push(Series {
+            name: format!(
+                "ideal on {} cores: min(x, {})",
+                data.provenance.cores, data.provenance.cores
+            ),
+            points: ideal,
+            dashed: true,
+        });
         return line_chart(&LineChart {
             title: title(data, spec),
             x_label,
@@ -346,7 +452,11 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
             footer,
         });
     }
-    let max = data.benchmarks.iter().map(|p| p.mean_ns).fold(0.0, f64::max);
+    let max = data
+        .benchmarks
+        .iter()
+        .map(|p| p.mean_ns)
+        .fold(0.0, f64::max);
     let (scale, unit) = [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]
         .into_iter()
         .find(|(s, _)| max >= *s)
@@ -356,7 +466,11 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
             .iter()
             .filter_map(|row| find(data, column, row).map(|p| (number(row), p.mean_ns / scale)))
             .collect();
-        series.push(Series { name: column.clone(), points, dashed: false });
+        series.push(Series {
+            name: column.clone(),
+            points,
+            dashed: false,
+        });
     }
     line_chart(&LineChart {
         title: title(data, spec),

@@ -27,7 +27,9 @@ pub(crate) fn find_includes(book: &Path) -> Result<Vec<Include>> {
                 let Some(end) = after.find("}}") else { break };
                 let directive = after[..end].trim();
                 rest = &after[end + 2..];
-                let Some((kind, arg)) = directive.split_once(char::is_whitespace) else { continue };
+                let Some((kind, arg)) = directive.split_once(char::is_whitespace) else {
+                    continue;
+                };
                 if !matches!(kind, "include" | "rustdoc_include") {
                     continue;
                 }
@@ -37,7 +39,12 @@ pub(crate) fn find_includes(book: &Path) -> Result<Vec<Include>> {
                     None => (arg, None),
                 };
                 let target = page.parent().unwrap_or(book).join(path);
-                found.push(Include { page: page.clone(), line: index + 1, target, selector });
+                found.push(Include {
+                    page: page.clone(),
+                    line: index + 1,
+                    target,
+                    selector,
+                });
             }
         }
     }
@@ -63,7 +70,9 @@ fn has_anchor_end(text: &str, name: &str) -> bool {
     text.lines().any(|line| {
         line.find("ANCHOR_END:").is_some_and(|at| {
             let rest = line[at + "ANCHOR_END:".len()..].trim_start();
-            rest.starts_with(name) && !rest[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+            rest.starts_with(name)
+                && !rest[name.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
         })
     })
 }
@@ -76,24 +85,40 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
     for inc in &includes {
         let at = format!("{}:{}", ws.relative(&inc.page).display(), inc.line);
         let Ok(target) = inc.target.canonicalize() else {
-            problems.push(format!("{at}: included file {} does not exist", inc.target.display()));
+            problems.push(format!(
+                "{at}: included file {} does not exist",
+                inc.target.display()
+            ));
             continue;
         };
-        let Some(selector) = &inc.selector else { continue };
+        let Some(selector) = &inc.selector else {
+            continue;
+        };
         if selector.starts_with(|c: char| c.is_ascii_digit()) || selector.starts_with(':') {
-            problems.push(format!("{at}: includes by line number ({selector}); use an ANCHOR instead"));
+            problems.push(format!(
+                "{at}: includes by line number ({selector}); use an ANCHOR instead"
+            ));
             continue;
         }
         let text = read(&target)?;
         if !anchors_in(&text).iter().any(|a| a == selector) {
-            problems.push(format!("{at}: anchor '{selector}' not found in {}", ws.relative(&target).display()));
+            problems.push(format!(
+                "{at}: anchor '{selector}' not found in {}",
+                ws.relative(&target).display()
+            ));
         } else if !has_anchor_end(&text, selector) {
-            problems.push(format!("{at}: anchor '{selector}' has no ANCHOR_END in {}", ws.relative(&target).display()));
+            problems.push(format!(
+                "{at}: anchor '{selector}' has no ANCHOR_END in {}",
+                ws.relative(&target).display()
+            ));
         }
         used.insert((target, selector.clone()));
     }
     let mut anchors = 0;
-    for file in files_under(&ws.root.join("code"), &[".rs", ".toml", ".py", ".c", ".h", ".sh"]) {
+    for file in files_under(
+        &ws.root.join("code"),
+        &[".rs", ".toml", ".py", ".c", ".h", ".sh"],
+    ) {
         let text = read(&file)?;
         let canonical = file.canonicalize().unwrap_or(file.clone());
         for anchor in anchors_in(&text) {
@@ -110,14 +135,30 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
         .into_iter()
         .filter(|f| f.components().any(|c| c.as_os_str() == "generated"))
         .collect();
-    let included: BTreeSet<PathBuf> = includes.iter().filter_map(|i| i.target.canonicalize().ok()).collect();
-    let pages: Vec<String> = files_under(&book, &[".md"]).iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let included: BTreeSet<PathBuf> = includes
+        .iter()
+        .filter_map(|i| i.target.canonicalize().ok())
+        .collect();
+    let pages: Vec<String> = files_under(&book, &[".md"])
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     for file in &generated {
         let canonical = file.canonicalize().unwrap_or(file.clone());
-        let name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
-        let shown = included.contains(&canonical) || pages.iter().any(|p| p.contains(&format!("generated/{name})")));
+        let name = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let shown = included.contains(&canonical)
+            || pages
+                .iter()
+                .any(|p| p.contains(&format!("generated/{name})")));
         if !shown {
-            problems.push(format!("{}: generated but shown by no chapter", ws.relative(file).display()));
+            problems.push(format!(
+                "{}: generated but shown by no chapter",
+                ws.relative(file).display()
+            ));
         }
     }
     verdict(

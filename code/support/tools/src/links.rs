@@ -21,14 +21,23 @@ fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
 
 pub(crate) fn check_fragments(html_dir: &Path) -> Result<()> {
     if !html_dir.join("index.html").exists() {
-        return Err(format!("{} holds no built book (index.html); build it first", html_dir.display()));
+        return Err(format!(
+            "{} holds no built book (index.html); build it first",
+            html_dir.display()
+        ));
     }
     let pages = files_under(html_dir, &[".html"]);
     let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     let mut texts = Vec::new();
     for page in &pages {
         let text = read(page)?;
-        ids.insert(page.clone(), attribute_values(&text, "id").into_iter().map(str::to_string).collect());
+        ids.insert(
+            page.clone(),
+            attribute_values(&text, "id")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        );
         texts.push((page.clone(), text));
     }
     let mut problems = Vec::new();
@@ -39,12 +48,18 @@ pub(crate) fn check_fragments(html_dir: &Path) -> Result<()> {
             continue;
         }
         for href in attribute_values(text, "href") {
-            let Some((file, fragment)) = href.split_once('#') else { continue };
+            let Some((file, fragment)) = href.split_once('#') else {
+                continue;
+            };
             if fragment.is_empty() || href.contains("://") || href.starts_with("mailto:") {
                 continue;
             }
             checked += 1;
-            let target = if file.is_empty() { page.clone() } else { page.parent().unwrap_or(html_dir).join(file) };
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap_or(html_dir).join(file)
+            };
             let target = normalise(&target);
             match ids.get(&target) {
                 Some(known) if known.contains(fragment) => {}
@@ -87,6 +102,9 @@ mod tests {
         let html = r##"<h2 id="a"><a href="#a">A</a></h2><a href="x.html#b">"##;
         assert_eq!(attribute_values(html, "id"), ["a"]);
         assert_eq!(attribute_values(html, "href"), ["#a", "x.html#b"]);
-        assert_eq!(normalise(Path::new("/b/intro/../csp/./x.html")), Path::new("/b/csp/x.html"));
+        assert_eq!(
+            normalise(Path::new("/b/intro/../csp/./x.html")),
+            Path::new("/b/csp/x.html")
+        );
     }
 }

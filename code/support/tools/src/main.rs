@@ -63,13 +63,16 @@ fn main() {
     let args: Args = support_kit::parse_args();
     let result = match args.command {
         Command::CheckIncludes => workspace::Workspace::load().and_then(|ws| includes::check(&ws)),
-        Command::Capture { package } => workspace::Workspace::load().and_then(|ws| outputs::capture(&ws, &package)),
-        Command::CheckOutputs => workspace::Workspace::load().and_then(|ws| outputs::check(&ws)),
-        Command::Render { package, list } => {
-            workspace::Workspace::load().and_then(|ws| data::render_from_criterion(&ws, &package, &list))
+        Command::Capture { package } => {
+            workspace::Workspace::load().and_then(|ws| outputs::capture(&ws, &package))
         }
+        Command::CheckOutputs => workspace::Workspace::load().and_then(|ws| outputs::check(&ws)),
+        Command::Render { package, list } => workspace::Workspace::load()
+            .and_then(|ws| data::render_from_criterion(&ws, &package, &list)),
         Command::Rerender => workspace::Workspace::load().and_then(|ws| data::rerender(&ws)),
-        Command::CheckData { list } => workspace::Workspace::load().and_then(|ws| data::check(&ws, &list)),
+        Command::CheckData { list } => {
+            workspace::Workspace::load().and_then(|ws| data::check(&ws, &list))
+        }
         Command::CheckFragments { html } => links::check_fragments(&html),
     };
     if let Err(problem) = result {

@@ -13,7 +13,8 @@ const LIMIT: Duration = Duration::from_secs(120);
 const FOOTER: &str = "# captured on ";
 
 fn output_path(ws: &Workspace, ex: &Example, spec: &OutputSpec) -> PathBuf {
-    ws.generated_dir(&ex.chapter).join(format!("{}.txt", spec.name))
+    ws.generated_dir(&ex.chapter)
+        .join(format!("{}.txt", spec.name))
 }
 
 fn command_line(ex: &Example, spec: &OutputSpec) -> String {
@@ -30,9 +31,16 @@ fn command_line(ex: &Example, spec: &OutputSpec) -> String {
 
 /// Runs the example's release binary (built beforehand by the script) and returns its stdout.
 fn run(ws: &Workspace, ex: &Example, spec: &OutputSpec) -> Result<String> {
-    let binary = ws.target.join("release").join(ex.binary.as_deref().unwrap_or(&ex.package));
+    let binary = ws
+        .target
+        .join("release")
+        .join(ex.binary.as_deref().unwrap_or(&ex.package));
     if !binary.exists() {
-        return Err(format!("{} is not built: run `cargo build --release -p {}` first", binary.display(), ex.package));
+        return Err(format!(
+            "{} is not built: run `cargo build --release -p {}` first",
+            binary.display(),
+            ex.package
+        ));
     }
     let started = Instant::now();
     let mut child = Command::new(&binary)
@@ -61,15 +69,25 @@ fn run(ws: &Workspace, ex: &Example, spec: &OutputSpec) -> Result<String> {
         if started.elapsed() > LIMIT {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("{}: still running after {} s, killed", spec.name, LIMIT.as_secs()));
+            return Err(format!(
+                "{}: still running after {} s, killed",
+                spec.name,
+                LIMIT.as_secs()
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let text = reader.join().map_err(|_| "reader thread panicked")?.map_err(|e| e.to_string())?;
+    let text = reader
+        .join()
+        .map_err(|_| "reader thread panicked")?
+        .map_err(|e| e.to_string())?;
     let errors = err_reader.join().unwrap_or_default();
     if !status.success() {
         let last = errors.lines().last().unwrap_or("(no message)");
-        return Err(format!("{} exited with {status}: {last}", command_line(ex, spec)));
+        return Err(format!(
+            "{} exited with {status}: {last}",
+            command_line(ex, spec)
+        ));
     }
     Ok(text)
 }
@@ -81,7 +99,12 @@ pub(crate) fn capture(ws: &Workspace, packages: &[String]) -> Result<()> {
             let path = output_path(ws, ex, spec);
             println!("capture: {}", command_line(ex, spec));
             let stdout = run(ws, ex, spec)?;
-            let text = format!("{}\n{}{FOOTER}{}\n", command_line(ex, spec), ensure_newline(&stdout), provenance.line());
+            let text = format!(
+                "{}\n{}{FOOTER}{}\n",
+                command_line(ex, spec),
+                ensure_newline(&stdout),
+                provenance.line()
+            );
             write(&path, &text)?;
             println!("capture:   → {}", ws.relative(&path).display());
         }
@@ -90,7 +113,11 @@ pub(crate) fn capture(ws: &Workspace, packages: &[String]) -> Result<()> {
 }
 
 fn ensure_newline(text: &str) -> String {
-    if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") }
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    }
 }
 
 pub(crate) fn check(ws: &Workspace) -> Result<()> {
@@ -142,11 +169,19 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
             }
         }
     }
-    for chapter in ws.examples.iter().map(|e| e.chapter.clone()).collect::<std::collections::BTreeSet<_>>() {
+    for chapter in ws
+        .examples
+        .iter()
+        .map(|e| e.chapter.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let dir = ws.generated_dir(&chapter);
         for file in crate::workspace::files_under(&dir, &[".txt"]) {
             if !expected_files.contains(&file) {
-                problems.push(format!("{}: no example captures this output any more; delete it", ws.relative(&file).display()));
+                problems.push(format!(
+                    "{}: no example captures this output any more; delete it",
+                    ws.relative(&file).display()
+                ));
             }
         }
     }
@@ -159,16 +194,23 @@ pub(crate) fn first_difference(shown: &str, fresh: &str) -> Option<String> {
     let b: Vec<String> = shape(fresh);
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         if x != y {
-            return Some(format!("line {}: book has `{x}`, example now prints `{y}`", i + 1));
+            return Some(format!(
+                "line {}: book has `{x}`, example now prints `{y}`",
+                i + 1
+            ));
         }
     }
-    (a.len() != b.len()).then(|| format!("book has {} lines, example now prints {}", a.len(), b.len()))
+    (a.len() != b.len())
+        .then(|| format!("book has {} lines, example now prints {}", a.len(), b.len()))
 }
 
 /// The shape of an output: numbers become `#`, time units become `<t>`,
 /// runs of spaces and of table rule characters shrink to one.
 pub(crate) fn shape(text: &str) -> Vec<String> {
-    text.lines().map(shape_line).filter(|l| !l.is_empty()).collect()
+    text.lines()
+        .map(shape_line)
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 fn shape_line(line: &str) -> String {
@@ -180,7 +222,8 @@ fn shape_line(line: &str) -> String {
         if c.is_ascii_digit() {
             while i < chars.len()
                 && (chars[i].is_ascii_digit()
-                    || ((chars[i] == '.' || chars[i] == ',') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
+                    || ((chars[i] == '.' || chars[i] == ',')
+                        && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
             {
                 i += 1;
             }
@@ -189,7 +232,10 @@ fn shape_line(line: &str) -> String {
             while j < chars.len() && chars[j] == ' ' {
                 j += 1;
             }
-            let word: String = chars[j..].iter().take_while(|c| c.is_alphabetic()).collect();
+            let word: String = chars[j..]
+                .iter()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
             if matches!(word.as_str(), "ns" | "µs" | "us" | "ms" | "s") {
                 out.push_str(" <t>");
                 i = j + word.chars().count();
@@ -218,7 +264,10 @@ mod tests {
 
     #[test]
     fn numbers_and_units_do_not_count_but_words_do() {
-        assert_eq!(shape_line("threads   1000   12.5 ms  1.9×"), "threads # # <t> #×");
+        assert_eq!(
+            shape_line("threads   1000   12.5 ms  1.9×"),
+            "threads # # <t> #×"
+        );
         assert_eq!(shape_line("threads 7 980 µs 2.0×"), "threads # # <t> #×");
         assert_eq!(shape_line("|-----|----:|"), "|-|-:|");
         assert_eq!(shape_line("found room 1,234,567"), "found room #");

@@ -22,7 +22,8 @@ impl Provenance {
             cpu: cpu_model(),
             cores: support_kit::cores(),
             os: os_name(),
-            rustc: run("rustc", &["--version"], root).unwrap_or_else(|| "rustc (unknown version)".into()),
+            rustc: run("rustc", &["--version"], root)
+                .unwrap_or_else(|| "rustc (unknown version)".into()),
             commit: commit(root),
             date: today(),
         }
@@ -44,8 +45,14 @@ impl Provenance {
 }
 
 fn run(program: &str, args: &[&str], dir: &Path) -> Option<String> {
-    let out = Command::new(program).args(args).current_dir(dir).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn cpu_model() -> String {
@@ -58,16 +65,22 @@ fn cpu_model() -> String {
             }
         }
     }
-    run("sysctl", &["-n", "machdep.cpu.brand_string"], Path::new("."))
-        .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
+    run(
+        "sysctl",
+        &["-n", "machdep.cpu.brand_string"],
+        Path::new("."),
+    )
+    .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
 }
 
 fn os_name() -> String {
-    let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
-        text.lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-            .map(|v| v.trim_matches('"').to_string())
-    });
+    let pretty = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        });
     let kernel = run("uname", &["-sr"], Path::new("."));
     match (pretty, kernel) {
         (Some(p), Some(k)) => format!("{p} ({k})"),
@@ -83,7 +96,18 @@ fn commit(root: &Path) -> String {
     let Some(hash) = run("git", &["rev-parse", "--short=10", "HEAD"], root) else {
         return "unknown".into();
     };
-    let changes = run("git", &["status", "--porcelain", "--", "code", "Cargo.toml", "Cargo.lock"], root);
+    let changes = run(
+        "git",
+        &[
+            "status",
+            "--porcelain",
+            "--",
+            "code",
+            "Cargo.toml",
+            "Cargo.lock",
+        ],
+        root,
+    );
     match changes {
         Some(c) if !c.is_empty() => format!("{hash}-dirty"),
         _ => hash,
@@ -92,7 +116,9 @@ fn commit(root: &Path) -> String {
 
 /// Today's UTC date as YYYY-MM-DD, from the system clock.
 fn today() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let (y, m, d) = civil_from_days((secs / 86_400) as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }

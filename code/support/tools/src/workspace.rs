@@ -50,21 +50,41 @@ pub(crate) struct Workspace {
 impl Workspace {
     pub(crate) fn load() -> Result<Workspace> {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
             .output()
             .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
         if !out.status.success() {
             return Err(format!(
                 "cargo metadata failed: {}",
-                String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
             ));
         }
-        let meta: Value =
-            serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata printed bad JSON: {e}"))?;
-        let root = PathBuf::from(meta["workspace_root"].as_str().ok_or("cargo metadata has no workspace_root")?);
-        let target = PathBuf::from(meta["target_directory"].as_str().ok_or("cargo metadata has no target_directory")?);
+        let meta: Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| format!("cargo metadata printed bad JSON: {e}"))?;
+        let root = PathBuf::from(
+            meta["workspace_root"]
+                .as_str()
+                .ok_or("cargo metadata has no workspace_root")?,
+        );
+        let target = PathBuf::from(
+            meta["target_directory"]
+                .as_str()
+                .ok_or("cargo metadata has no target_directory")?,
+        );
         let mut examples = Vec::new();
-        for package in meta["packages"].as_array().ok_or("cargo metadata has no packages")? {
+        for package in meta["packages"]
+            .as_array()
+            .ok_or("cargo metadata has no packages")?
+        {
             let name = package["name"].as_str().unwrap_or_default().to_string();
             let book = &package["metadata"]["book"];
             if book["role"].as_str() == Some("support") {
@@ -72,43 +92,72 @@ impl Workspace {
             }
             let chapter = book["chapter"]
                 .as_str()
-                .ok_or_else(|| format!("{name}: Cargo.toml needs [package.metadata.book] chapter = \"...\""))?
+                .ok_or_else(|| {
+                    format!("{name}: Cargo.toml needs [package.metadata.book] chapter = \"...\"")
+                })?
                 .to_string();
             if !name.starts_with(&format!("{chapter}-")) {
-                return Err(format!("{name}: an example of chapter '{chapter}' must be named '{chapter}-<example>'"));
+                return Err(format!(
+                    "{name}: an example of chapter '{chapter}' must be named '{chapter}-<example>'"
+                ));
             }
-            let binary = package["targets"].as_array().into_iter().flatten().find_map(|t| {
-                let is_bin = t["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "bin"));
-                is_bin.then(|| t["name"].as_str().unwrap_or_default().to_string())
-            });
+            let binary = package["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|t| {
+                    let is_bin = t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == "bin"));
+                    is_bin.then(|| t["name"].as_str().unwrap_or_default().to_string())
+                });
             let outputs: Vec<OutputSpec> = match &book["output"] {
                 Value::Null => Vec::new(),
-                v => serde_json::from_value(v.clone()).map_err(|e| format!("{name}: bad [[package.metadata.book.output]]: {e}"))?,
+                v => serde_json::from_value(v.clone())
+                    .map_err(|e| format!("{name}: bad [[package.metadata.book.output]]: {e}"))?,
             };
             let charts: BTreeMap<String, ChartSpec> = match &book["charts"] {
                 Value::Null => BTreeMap::new(),
-                v => serde_json::from_value(v.clone()).map_err(|e| format!("{name}: bad [package.metadata.book.charts]: {e}"))?,
+                v => serde_json::from_value(v.clone())
+                    .map_err(|e| format!("{name}: bad [package.metadata.book.charts]: {e}"))?,
             };
             for group in charts.keys() {
                 if !group.starts_with(&format!("{name}/")) {
-                    return Err(format!("{name}: chart '{group}' must name a group that starts with '{name}/'"));
+                    return Err(format!(
+                        "{name}: chart '{group}' must name a group that starts with '{name}/'"
+                    ));
                 }
             }
             if !outputs.is_empty() && binary.is_none() {
                 return Err(format!("{name}: has outputs to capture but no binary"));
             }
-            examples.push(Example { package: name, chapter, binary, outputs, charts });
+            examples.push(Example {
+                package: name,
+                chapter,
+                binary,
+                outputs,
+                charts,
+            });
         }
         examples.sort_by(|a, b| a.package.cmp(&b.package));
         let mut seen = BTreeMap::new();
         for ex in &examples {
             for out in &ex.outputs {
-                if let Some(other) = seen.insert((ex.chapter.clone(), out.name.clone()), ex.package.clone()) {
-                    return Err(format!("output name '{}' is used by both {other} and {}", out.name, ex.package));
+                if let Some(other) =
+                    seen.insert((ex.chapter.clone(), out.name.clone()), ex.package.clone())
+                {
+                    return Err(format!(
+                        "output name '{}' is used by both {other} and {}",
+                        out.name, ex.package
+                    ));
                 }
             }
         }
-        Ok(Workspace { root, target, examples })
+        Ok(Workspace {
+            root,
+            target,
+            examples,
+        })
     }
 
     pub(crate) fn generated_dir(&self, chapter: &str) -> PathBuf {
@@ -118,10 +167,16 @@ impl Workspace {
     pub(crate) fn select<'a>(&'a self, packages: &[String]) -> Result<Vec<&'a Example>> {
         for p in packages {
             if !self.examples.iter().any(|e| &e.package == p) {
-                return Err(format!("no example package named '{p}' (see `cargo metadata`)"));
+                return Err(format!(
+                    "no example package named '{p}' (see `cargo metadata`)"
+                ));
             }
         }
-        Ok(self.examples.iter().filter(|e| packages.is_empty() || packages.contains(&e.package)).collect())
+        Ok(self
+            .examples
+            .iter()
+            .filter(|e| packages.is_empty() || packages.contains(&e.package))
+            .collect())
     }
 
     pub(crate) fn relative<'a>(&self, path: &'a Path) -> &'a Path {
@@ -134,7 +189,9 @@ pub(crate) fn files_under(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().to_string();
@@ -157,7 +214,8 @@ pub(crate) fn read(path: &Path) -> Result<String> {
 
 pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
@@ -171,6 +229,9 @@ pub(crate) fn verdict(what: &str, checked: usize, problems: &[String]) -> Result
         println!("{what}: {checked} checked, all good");
         Ok(())
     } else {
-        Err(format!("{what}: {} problem(s) in {checked} checked (listed above)", problems.len()))
+        Err(format!(
+            "{what}: {} problem(s) in {checked} checked (listed above)",
+            problems.len()
+        ))
     }
 }
