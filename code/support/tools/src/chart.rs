@@ -50,7 +50,10 @@ fn tick_text(value: f64) -> String {
         return "0".into();
     }
     let magnitude = value.abs();
-    if !(1e-3..1e6).contains(&magnitude) {
+    if magnitude >= 1e6 && (value / 1e6).fract() == 0.0 {
+        return format!("{}M", group_thousands(&format!("{:.0}", value / 1e6)));
+    }
+    if !(1e-3..1e9).contains(&magnitude) {
         return format!("{value:.0e}");
     }
     let text = if magnitude >= 100.0 {
@@ -97,16 +100,22 @@ impl Axis {
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if log && min > 0.0 {
-            let low = 10f64.powf(min.log10().floor());
-            let mut high = 10f64.powf(max.log10().ceil());
-            if high <= low {
-                high = low * 10.0;
-            }
+            // A little room beyond the data at both ends, in log space.
+            let pad = (max / min).powf(0.04).max(1.1);
+            let (low, high) = (min / pad, max * pad);
             let mut ticks = Vec::new();
-            let mut t = low;
-            while t <= high * 1.0001 {
-                ticks.push(t);
-                t *= 10.0;
+            let mut decade = 10f64.powf(low.log10().floor());
+            while decade <= high {
+                for m in [1.0, 2.0, 5.0] {
+                    let t = decade * m;
+                    if t >= low && t <= high {
+                        ticks.push(t);
+                    }
+                }
+                decade *= 10.0;
+            }
+            if ticks.len() > 10 {
+                ticks.retain(|t| (t.log10() - t.log10().round()).abs() < 1e-9);
             }
             return Axis {
                 low,
@@ -116,7 +125,11 @@ impl Axis {
             };
         }
         let low = if from_zero { 0.0f64.min(min) } else { min };
-        let high = if max > low { max } else { low + 1.0 };
+        let high = if max > low {
+            max + (max - low) * 0.04
+        } else {
+            low + 1.0
+        };
         let raw_step = (high - low) / 5.0;
         let power = 10f64.powf(raw_step.log10().floor());
         let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -147,6 +160,33 @@ impl Axis {
     }
 }
 
+/// Splits text into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+const TITLE_CHARS: usize = 68;
+const FOOTER_CHARS: usize = 120;
+
+/// Height taken by the wrapped title, so the plot can start below it.
+fn title_height(title: &str) -> f64 {
+    12.0 + 22.0 * wrap(title, TITLE_CHARS).len() as f64
+}
+
+fn footer_height(text: &str) -> f64 {
+    8.0 + 14.0 * wrap(text, FOOTER_CHARS).len() as f64
+}
+
 fn header(svg: &mut String, height: f64, title: &str) {
     let _ = writeln!(
         svg,
@@ -157,28 +197,55 @@ fn header(svg: &mut String, height: f64, title: &str) {
         svg,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
-    let _ = writeln!(
-        svg,
-        "<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"600\" fill=\"#222\" {FONT}>{}</text>",
-        WIDTH / 2.0,
-        escape(title)
-    );
+    for (i, line) in wrap(title, TITLE_CHARS).iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"600\" fill=\"#222\" {FONT}>{}</text>",
+            WIDTH / 2.0,
+            24.0 + 22.0 * i as f64,
+            escape(line)
+        );
+    }
 }
 
 fn footer(svg: &mut String, height: f64, text: &str) {
-    let _ = writeln!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#666\" {FONT}>{}</text>",
-        WIDTH / 2.0,
-        height - 8.0,
-        escape(text)
-    );
+    let lines = wrap(text, FOOTER_CHARS);
+    for (i, line) in lines.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#666\" {FONT}>{}</text>",
+            WIDTH / 2.0,
+            height - 8.0 - 14.0 * (lines.len() - 1 - i) as f64,
+            escape(line)
+        );
+    }
     svg.push_str("</svg>\n");
 }
 
+/// Legend entries laid out in rows below the plot: each entry's x and row.
+fn legend_layout(names: &[&str], left: f64, right: f64) -> Vec<(f64, f64)> {
+    let mut positions = Vec::new();
+    let (mut x, mut row) = (left, 0.0);
+    for name in names {
+        let width = 40.0 + 7.0 * name.chars().count() as f64 + 18.0;
+        if x + width > right && x > left {
+            x = left;
+            row += 1.0;
+        }
+        positions.push((x, row));
+        x += width;
+    }
+    positions
+}
+
 pub(crate) fn line_chart(chart: &LineChart) -> String {
-    let height = 440.0;
-    let (left, right, top, bottom) = (78.0, WIDTH - 24.0, 44.0, height - 78.0);
+    let (left, right) = (78.0, WIDTH - 24.0);
+    let top = title_height(&chart.title) + 10.0;
+    let bottom = top + 290.0;
+    let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
+    let legend = legend_layout(&names, left, right);
+    let legend_rows = legend.iter().map(|p| p.1).fold(0.0, f64::max) + 1.0;
+    let height = bottom + 50.0 + 20.0 * legend_rows + footer_height(&chart.footer);
     let xs: Vec<f64> = chart
         .series
         .iter()
@@ -209,11 +276,13 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
             tick_text(t)
         );
     }
-    let mut x_ticks: Vec<f64> = if chart.log_x {
-        x_axis.ticks.clone()
-    } else {
-        xs.clone()
-    };
+    // The measured x values make the best ticks, unless there are too many of them.
+    let mut x_ticks: Vec<f64> = xs.clone();
+    x_ticks.sort_by(f64::total_cmp);
+    x_ticks.dedup();
+    if x_ticks.len() > 10 {
+        x_ticks = x_axis.ticks.clone();
+    }
     x_ticks.sort_by(f64::total_cmp);
     x_ticks.dedup();
     for &t in &x_ticks {
@@ -285,19 +354,19 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
                 );
             }
         }
-        let ly = top + 16.0 + 18.0 * index as f64;
+        let (lx, row) = legend[index];
+        let ly = bottom + 66.0 + 20.0 * row;
         let _ = writeln!(
             svg,
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>",
-            left + 12.0,
+            "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>",
             ly - 4.0,
-            left + 36.0,
+            lx + 28.0,
             ly - 4.0
         );
         let _ = writeln!(
             svg,
             "<text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
-            left + 42.0,
+            lx + 34.0,
             escape(&series.name)
         );
     }
@@ -307,11 +376,11 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
 
 pub(crate) fn bar_chart(chart: &BarChart) -> String {
     let row = 26.0;
-    let top = 44.0;
+    let top = title_height(&chart.title) + 6.0;
     let label_width = 230.0;
     let (left, right) = (label_width + 16.0, WIDTH - 110.0);
     let bottom = top + row * chart.bars.len() as f64;
-    let height = bottom + 70.0;
+    let height = bottom + 44.0 + footer_height(&chart.footer);
     let max = chart
         .bars
         .iter()
@@ -369,6 +438,7 @@ mod tests {
         assert_eq!(tick_text(2.5), "2.5");
         assert_eq!(tick_text(10_000.0), "10,000");
         assert_eq!(tick_text(150.0), "150");
+        assert_eq!(tick_text(2_000_000.0), "2M");
     }
 
     #[test]
@@ -378,5 +448,7 @@ mod tests {
         assert!(axis.high >= 3.2);
         let log = Axis::new(&[1.0, 10_000.0], true, true);
         assert_eq!(log.ticks, [1.0, 10.0, 100.0, 1_000.0, 10_000.0]);
+        let narrow = Axis::new(&[12.0, 30.0], true, true);
+        assert_eq!(narrow.ticks, [20.0]);
     }
 }

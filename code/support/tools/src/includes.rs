@@ -51,9 +51,15 @@ pub(crate) fn find_includes(book: &Path) -> Result<Vec<Include>> {
     Ok(found)
 }
 
-/// The anchors (`ANCHOR: name`) a source file declares.
+/// The anchor names a source file declares in its comment lines.
 fn anchors_in(text: &str) -> Vec<String> {
     text.lines()
+        .filter(|line| {
+            let start = line.trim_start();
+            ["//", "#", "/*", "--", "<!--", ";"]
+                .iter()
+                .any(|c| start.starts_with(c))
+        })
         .filter_map(|line| {
             let at = line.find("ANCHOR:")?;
             let name: String = line[at + "ANCHOR:".len()..]
