@@ -344,7 +344,12 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
         .filter(|c| Some(c.as_str()) != baseline)
         .collect();
     let mut header = vec![spec.x_label.clone().unwrap_or_else(|| "parameter".into())];
-    header.extend(columns.iter().cloned());
+    if columns.len() == 1 {
+        // One series: its name would only repeat the first column's meaning.
+        header.push("mean time".into());
+    } else {
+        header.extend(columns.iter().cloned());
+    }
     if let Some(b) = baseline {
         header.extend(speedups.iter().map(|c| format!("{c} speed-up vs {b}")));
     }
