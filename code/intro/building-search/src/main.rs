@@ -68,7 +68,9 @@ fn main() {
         }
     }
 
-    let marked = args.marked.map_or_else(|| "none (every door is checked)".to_string(), grouped);
+    let marked = args
+        .marked
+        .map_or_else(|| "none (every door is checked)".to_string(), grouped);
     println!(
         "building search: {} rooms, marked room {}, {} cores, fastest of {} runs",
         grouped(args.rooms),
