@@ -12,15 +12,17 @@ use crate::chart::{BarChart, LineChart, Series, bar_chart, line_chart};
 use crate::provenance::Provenance;
 use crate::workspace::{ChartSpec, Example, Result, Workspace, files_under, read, verdict, write};
 
-/// One benchmark's result, in nanoseconds per iteration.
+/// One benchmark's result, in nanoseconds per iteration. The book shows the
+/// median: on a shared machine a few slow samples move the mean, not the median.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Point {
     pub(crate) id: String,
     pub(crate) function: String,
     pub(crate) parameter: Option<String>,
+    pub(crate) median_ns: f64,
     pub(crate) mean_ns: f64,
-    pub(crate) ci95_low_ns: f64,
-    pub(crate) ci95_high_ns: f64,
+    pub(crate) median_ci95_low_ns: f64,
+    pub(crate) median_ci95_high_ns: f64,
 }
 
 /// Everything measured for one benchmark group on one machine.
@@ -82,16 +84,18 @@ fn criterion_points(ws: &Workspace) -> Result<BTreeMap<String, (String, Point)>>
         let function = bench["function_id"].as_str().map(str::to_string);
         let parameter = bench["value_str"].as_str().map(str::to_string);
         let mean = &estimates["mean"];
+        let median = &estimates["median"];
         let point = Point {
             id: id.clone(),
             function: function
                 .unwrap_or_else(|| group.rsplit('/').next().unwrap_or("").to_string()),
             parameter,
+            median_ns: median["point_estimate"].as_f64().unwrap_or(f64::NAN),
             mean_ns: mean["point_estimate"].as_f64().unwrap_or(f64::NAN),
-            ci95_low_ns: mean["confidence_interval"]["lower_bound"]
+            median_ci95_low_ns: median["confidence_interval"]["lower_bound"]
                 .as_f64()
                 .unwrap_or(f64::NAN),
-            ci95_high_ns: mean["confidence_interval"]["upper_bound"]
+            median_ci95_high_ns: median["confidence_interval"]["upper_bound"]
                 .as_f64()
                 .unwrap_or(f64::NAN),
         };
@@ -326,7 +330,7 @@ fn baseline_for(data: &GroupData, baseline: &str, parameter: &Option<String>) ->
     own.iter()
         .find(|p| &p.parameter == parameter)
         .or(if own.len() == 1 { own.first() } else { None })
-        .map(|p| p.mean_ns)
+        .map(|p| p.median_ns)
 }
 
 fn title(data: &GroupData, spec: &ChartSpec) -> String {
@@ -346,7 +350,7 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
     let mut header = vec![spec.x_label.clone().unwrap_or_else(|| "parameter".into())];
     if columns.len() == 1 {
         // One series: its name would only repeat the first column's meaning.
-        header.push("mean time".into());
+        header.push("median time".into());
     } else {
         header.extend(columns.iter().cloned());
     }
@@ -366,13 +370,13 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
     for row in &rows {
         let mut cells = vec![row.clone().unwrap_or_else(|| "—".into())];
         for column in &columns {
-            cells.push(find(data, column, row).map_or("—".into(), |p| time_text(p.mean_ns)));
+            cells.push(find(data, column, row).map_or("—".into(), |p| time_text(p.median_ns)));
         }
         if let Some(b) = baseline {
             for column in &speedups {
                 let ratio = baseline_for(data, b, row)
                     .zip(find(data, column, row))
-                    .map(|(base, p)| base / p.mean_ns);
+                    .map(|(base, p)| base / p.median_ns);
                 cells.push(ratio.map_or("—".into(), |r| {
                     format!("{}×", support_kit::three_digits(r))
                 }));
@@ -381,7 +385,7 @@ pub(crate) fn table(data: &GroupData, spec: &ChartSpec) -> String {
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     md.push_str(&format!(
-        "\n*{}. Mean time per run (criterion; 95% intervals in [the data]({})). Measured on {}.*\n",
+        "\n*{}. Median time per run (criterion; mean and 95% interval in [the data]({})). Measured on {}.*\n",
         title(data, spec),
         format_args!("generated/data/{}.json", slug(&data.group)),
         data.provenance.line()
@@ -403,13 +407,13 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
                         Some(r) => format!("{column} · {r}"),
                         None => column.clone(),
                     };
-                    bars.push((label, p.mean_ns, time_text(p.mean_ns)));
+                    bars.push((label, p.median_ns, time_text(p.median_ns)));
                 }
             }
         }
         return bar_chart(&BarChart {
             title: title(data, spec),
-            x_label: "mean time per run (shorter is faster)".into(),
+            x_label: "median time per run (shorter is faster)".into(),
             bars,
             footer,
         });
@@ -425,7 +429,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
                 .iter()
                 .filter_map(|row| {
                     let p = find(data, column, row)?;
-                    Some((number(row), baseline_for(data, b, row)? / p.mean_ns))
+                    Some((number(row), baseline_for(data, b, row)? / p.median_ns))
                 })
                 .collect();
             series.push(Series {
@@ -460,7 +464,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
     let max = data
         .benchmarks
         .iter()
-        .map(|p| p.mean_ns)
+        .map(|p| p.median_ns)
         .fold(0.0, f64::max);
     let (scale, unit) = [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]
         .into_iter()
@@ -469,7 +473,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
     for column in &columns {
         let points = rows
             .iter()
-            .filter_map(|row| find(data, column, row).map(|p| (number(row), p.mean_ns / scale)))
+            .filter_map(|row| find(data, column, row).map(|p| (number(row), p.median_ns / scale)))
             .collect();
         series.push(Series {
             name: column.clone(),
@@ -480,7 +484,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
     line_chart(&LineChart {
         title: title(data, spec),
         x_label,
-        y_label: format!("mean time per run ({unit})"),
+        y_label: format!("median time per run ({unit})"),
         series,
         log_x: spec.log_x,
         log_y: spec.log_y,
