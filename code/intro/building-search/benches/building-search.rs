@@ -15,9 +15,9 @@ fn workers(c: &mut Criterion) {
     let target = door_code(ROOMS);
     let mut group = c.benchmark_group("intro-building-search/workers");
     group.sampling_mode(SamplingMode::Flat);
-    group.sample_size(10);
+    group.sample_size(20);
     group.warm_up_time(Duration::from_millis(300));
-    group.measurement_time(Duration::from_millis(1_500));
+    group.measurement_time(Duration::from_millis(3_000));
     group.bench_function(BenchmarkId::new("sequential", 1), |b| {
         b.iter(|| Strategy::Sequential.search(ROOMS, 1, black_box(target)))
     });
