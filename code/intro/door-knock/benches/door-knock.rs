@@ -34,9 +34,9 @@ fn waits(c: &mut Criterion) {
     group.finish();
 }
 
-/// Time against the number of knocks, each spinning the CPU for about 2 ms.
+/// Time against the number of knocks, each spinning the CPU for about 10 ms.
 fn busy(c: &mut Criterion) {
-    let work = Work::calibrated(Duration::from_millis(2));
+    let work = Work::calibrated(Duration::from_millis(10));
     let mut group = c.benchmark_group("intro-door-knock/busy");
     group
         .sample_size(10)
