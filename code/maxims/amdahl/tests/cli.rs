@@ -1,0 +1,58 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_maxims-amdahl"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 11] = [
+        &["--workers", "0"],
+        &["--workers", "1,0,2"],
+        &["--workers", "1000"],
+        &["--workers", "four"],
+        &["--units", "0"],
+        &["--units", "1000000000"],
+        &["--units", "lots"],
+        &["--serial", "101"],
+        &["--serial", "-10"],
+        &["--serial", "half"],
+        &["--units", "100000", "--repeat", "100"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_prints_one_row_per_fraction_and_worker_count() {
+    let out = run(&[
+        "--units",
+        "20",
+        "--serial",
+        "50,0",
+        "--workers",
+        "3,1",
+        "--repeat",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let keys: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
+    assert_eq!(keys, [("0%", "1"), ("0%", "3"), ("50%", "1"), ("50%", "3")]);
+    // The predictions: 1, 3, 1 and 1 / (0.5 + 0.5 / 3) = 1.5.
+    let predicted: Vec<&str> = rows.iter().map(|r| r[5]).collect();
+    assert_eq!(predicted, ["1.00×", "3.00×", "1.00×", "1.50×"]);
+}

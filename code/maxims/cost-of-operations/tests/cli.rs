@@ -1,0 +1,52 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_maxims-cost-of-operations"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 8] = [
+        &["--millis", "0"],
+        &["--millis", "1000000"],
+        &["--millis", "ten"],
+        &["--batches", "0"],
+        &["--contenders", "1"],
+        &["--contenders", "5000"],
+        &["--contenders", "two"],
+        &["--unknown"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_short_run_lists_every_operation_in_order() {
+    let out = run(&["--millis", "10", "--batches", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let order = [
+        "atomic add, one thread",
+        "atomic add, contended",
+        "mutex lock + add + unlock, one thread",
+        "mutex lock + add + unlock, contended",
+        "channel send + receive",
+        "channel round trip",
+        "tokio task",
+        "OS thread",
+        "process",
+    ];
+    let rows: Vec<&str> = stdout.lines().skip(3).collect();
+    assert_eq!(rows.len(), order.len(), "{stdout}");
+    for (row, start) in rows.iter().zip(order) {
+        assert!(row.starts_with(start), "{row} should start with {start}");
+    }
+}

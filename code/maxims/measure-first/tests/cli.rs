@@ -1,0 +1,60 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_maxims-measure-first"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 10] = [
+        &["--workers", "0"],
+        &["--workers", "2000"],
+        &["--workers", "two"],
+        &["--queries", "0"],
+        &["--queries", "-5"],
+        &["--items", "0"],
+        &["--items", "100000000"],
+        &["--items", "many"],
+        &["--queries", "10000000", "--items", "10000000"],
+        &["--repeat", "0"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_prints_the_same_hits_on_every_row() {
+    let out = run(&[
+        "--queries",
+        "500",
+        "--items",
+        "800",
+        "--workers",
+        "3",
+        "--repeat",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|line| {
+            line.starts_with("linear-") || line.starts_with("sorted-") || line.starts_with("hash-")
+        })
+        .collect();
+    assert_eq!(rows.len(), 5, "{stdout}");
+    let hits: Vec<&str> = rows
+        .iter()
+        .map(|row| row.split_whitespace().last().unwrap())
+        .collect();
+    assert!(hits.iter().all(|h| *h == hits[0]), "{stdout}");
+    assert!(stdout.contains(": yes"), "{stdout}");
+}
