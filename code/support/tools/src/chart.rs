@@ -15,6 +15,9 @@ pub(crate) struct Series {
     pub(crate) name: String,
     pub(crate) points: Vec<(f64, f64)>,
     pub(crate) dashed: bool,
+    /// A dashed series drawn in the colour of the measured series with this
+    /// index (a prediction for it); `None` draws a dashed series in grey.
+    pub(crate) colour_of: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -320,10 +323,10 @@ pub(crate) fn line_chart(chart: &LineChart) -> String {
     );
     let mut colour = 0;
     for (index, series) in chart.series.iter().enumerate() {
-        let stroke = if series.dashed {
-            "#888888"
-        } else {
-            PALETTE[colour % PALETTE.len()]
+        let stroke = match (series.dashed, series.colour_of) {
+            (true, Some(i)) => PALETTE[i % PALETTE.len()],
+            (true, None) => "#888888",
+            (false, _) => PALETTE[colour % PALETTE.len()],
         };
         if !series.dashed {
             colour += 1;

@@ -470,7 +470,18 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
                 name: column.clone(),
                 points,
                 dashed: false,
+                colour_of: None,
             });
+        }
+        for (i, column) in columns.iter().filter(|c| c.as_str() != b).enumerate() {
+            if let Some(points) = spec.predicted.get(column) {
+                series.push(Series {
+                    name: format!("{column}, predicted"),
+                    points: points.iter().map(|p| (p[0], p[1])).collect(),
+                    dashed: true,
+                    colour_of: Some(i),
+                });
+            }
         }
         let cores = data.provenance.cores as f64;
         let ideal = rows
@@ -484,6 +495,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
             ),
             points: ideal,
             dashed: true,
+            colour_of: None,
         });
         return line_chart(&LineChart {
             title: title(data, spec),
@@ -513,6 +525,7 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
             name: column.clone(),
             points,
             dashed: false,
+            colour_of: None,
         });
     }
     line_chart(&LineChart {

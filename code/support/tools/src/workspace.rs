@@ -38,6 +38,10 @@ pub(crate) struct ChartSpec {
     pub(crate) log_x: bool,
     #[serde(default)]
     pub(crate) log_y: bool,
+    /// Predicted values to draw beside a measured series, as `[x, y]` pairs,
+    /// keyed by the series (function id) they predict.
+    #[serde(default)]
+    pub(crate) predicted: BTreeMap<String, Vec<[f64; 2]>>,
 }
 
 #[derive(Debug)]
