@@ -1,6 +1,6 @@
 //! The cost of operations: what one atomic add, one lock, one message, one
 //! thread, one task and one process cost, in nanoseconds. The answers span
-//! six orders of magnitude, and they decide how big a piece of work must be
+//! many orders of magnitude, and they decide how big a piece of work must be
 //! before it is worth handing to someone else.
 //!
 //! Each operation is one small function. [`Lab`] repeats any of them a given
