@@ -1,0 +1,59 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_csp-channel-shootout"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 9] = [
+        &["--messages", "0"],
+        &["--messages", "100000000000"],
+        &["--messages", "lots"],
+        &["--producers", "0"],
+        &["--producers", "1"],
+        &["--producers", "1000"],
+        &["--rounds", "0"],
+        &["--rounds", "ten"],
+        &["--repeat", "0"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_prints_one_row_per_channel() {
+    let out = run(&[
+        "--messages",
+        "2000",
+        "--producers",
+        "3",
+        "--rounds",
+        "100",
+        "--repeat",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("every message arrived exactly once: yes"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3-producer msgs/s"), "{stdout}");
+    for name in ["std", "crossbeam", "flume", "tokio"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.starts_with(&format!("{name} "))),
+            "{stdout}"
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! Fan-out, fan-in: the Introduction's password crack, with the shared atomic
+//! cursor replaced by channels. A dispatcher (the calling thread) cuts the
+//! candidates into blocks and sends them over one job channel to a pool of
+//! workers (fan-out); every worker sends a report per block back over one
+//! result channel (fan-in). Nothing is shared but the two channels: the
+//! dispatcher alone decides what is handed out and when to stop.
+//!
+//! The candidates and the hash are the Introduction's own
+//! ([`intro_crypto_crack`]), so the two versions do exactly the same hashing
+//! and differ only in how the work is handed out.
+#![forbid(unsafe_code)]
+
+use std::ops::Range;
+use std::thread;
+
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use intro_crypto_crack::write_candidate;
+pub use intro_crypto_crack::{
+    Digest, MAX_LENGTH, Outcome, candidate, candidates, crack as crack_atomic_cursor,
+    crack_sequential, sha256,
+};
+
+/// The block size the Introduction's threads take from their shared cursor,
+/// and the default here: 1,024 hashes per message.
+pub const DEFAULT_BLOCK: u64 = intro_crypto_crack::CHUNK;
+
+/// Blocks handed out per worker and not yet reported: one being hashed and
+/// one waiting in the job channel, so no worker waits for the dispatcher.
+pub const BLOCKS_PER_WORKER: usize = 2;
+
+// ANCHOR: messages
+/// What a worker tells the dispatcher after each block it hashed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// The block held the password: candidate number `index`.
+    Found { index: u64 },
+    /// The block is done and did not hold it.
+    Done,
+}
+// ANCHOR_END: messages
+
+// ANCHOR: worker
+/// One worker: takes blocks of candidate numbers from `jobs` until the job
+/// channel is closed, hashes each block, and reports on `reports`. It stops
+/// early when a report cannot be sent, because the dispatcher has stopped
+/// listening. Returns how many hashes it computed.
+fn worker(
+    target: &Digest,
+    length: usize,
+    jobs: Receiver<Range<u64>>,
+    reports: Sender<Report>,
+) -> u64 {
+    let mut guess = vec![0; length];
+    let mut tried = 0;
+    for block in jobs {
+        let mut report = Report::Done;
+        for index in block {
+            write_candidate(index, &mut guess);
+            tried += 1;
+            if sha256(&guess) == *target {
+                report = Report::Found { index };
+                break;
+            }
+        }
+        if reports.send(report).is_err() {
+            break; // the dispatcher has its answer and hung up
+        }
+    }
+    tried
+}
+// ANCHOR_END: worker
+
+/// What the channel pool found, with the bookkeeping the tests check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolOutcome {
+    /// The password, if one of the candidates has the target digest.
+    pub password: Option<String>,
+    /// Hashes computed by all workers together.
+    pub tried: u64,
+    /// Blocks the dispatcher sent into the job channel.
+    pub blocks_sent: u64,
+    /// Reports the dispatcher received before it stopped listening.
+    pub reports_received: u64,
+    /// Hashes computed by each worker, in spawn order; one entry per worker,
+    /// each taken from that worker's `join`.
+    pub per_worker: Vec<u64>,
+}
+
+impl PoolOutcome {
+    /// The same search result in the Introduction's shape.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            password: self.password.clone(),
+            tried: self.tried,
+        }
+    }
+}
+
+// ANCHOR: pool
+/// Cracks `target` among the passwords of `length` letters with `workers`
+/// threads fed over a job channel in blocks of `block` candidates.
+pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) -> PoolOutcome {
+    assert!(length <= MAX_LENGTH && workers >= 1 && block >= 1);
+    let total = candidates(length);
+    let depth = BLOCKS_PER_WORKER * workers;
+    let (job_sender, job_receiver) = bounded::<Range<u64>>(depth);
+    let (report_sender, report_receiver) = unbounded::<Report>();
+
+    thread::scope(|scope| {
+        // Fan-out: every worker gets a clone of the job receiver and of the
+        // report sender. The originals are dropped, so the workers hold the
+        // only report senders and the dispatcher the only job sender.
+        let crew: Vec<_> = (0..workers)
+            .map(|_| {
+                let jobs = job_receiver.clone();
+                let reports = report_sender.clone();
+                scope.spawn(move || worker(target, length, jobs, reports))
+            })
+            .collect();
+        drop((job_receiver, report_sender));
+
+        // The dispatcher keeps `depth` blocks out at a time and sends a new
+        // one for each report that comes back, so the job channel never
+        // fills and a send never waits.
+        let mut blocks = (0..total)
+            .step_by(block as usize)
+            .map(|start| start..total.min(start + block));
+        let (mut out, mut blocks_sent, mut reports_received) = (0, 0, 0);
+        for range in blocks.by_ref().take(depth) {
+            job_sender.send(range).expect("the workers are alive");
+            out += 1;
+            blocks_sent += 1;
+        }
+        // Fan-in: one report per block, from whichever worker finished it.
+        let mut found = None;
+        while out > 0 {
+            let report = report_receiver
+                .recv()
+                .expect("a worker with a block holds a sender");
+            out -= 1;
+            reports_received += 1;
+            if let Report::Found { index } = report {
+                found = Some(index);
+                break; // stop sending: the search is over
+            }
+            if let Some(range) = blocks.next() {
+                job_sender.send(range).expect("the workers are alive");
+                out += 1;
+                blocks_sent += 1;
+            }
+        }
+        // Closing both channels stops the workers: a worker waiting for a job
+        // sees the job channel end, and one finishing a block finds nobody to
+        // report to. Then every worker is joined.
+        drop((job_sender, report_receiver));
+        let per_worker: Vec<u64> = crew
+            .into_iter()
+            .map(|w| w.join().expect("a worker panicked"))
+            .collect();
+        PoolOutcome {
+            password: found.map(|index| candidate(index, length)),
+            tried: per_worker.iter().sum(),
+            blocks_sent,
+            reports_received,
+            per_worker,
+        }
+    })
+}
+// ANCHOR_END: pool
+
+/// The number of blocks of `block` candidates needed to cover `total`.
+pub fn blocks_for(total: u64, block: u64) -> u64 {
+    total.div_ceil(block)
+}

@@ -1,0 +1,43 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_csp-fan-out-fan-in"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 9] = [
+        &["--workers", "0"],
+        &["--workers", "many"],
+        &["--workers", "5000"],
+        &["--block", "0"],
+        &["--block", "99999999999"],
+        &["--block", "big"],
+        &["--password", "Hello"],
+        &["--password", "abcdefg"],
+        &["--repeat", "0"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_short_password_is_found_by_every_run() {
+    let out = run(&["--password", "abc", "--workers", "3", "--repeat", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "found   abc by every run: yes"),
+        "{stdout}"
+    );
+}

@@ -1,0 +1,68 @@
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_csp-hello-channel");
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad_inputs: [&[&str]; 7] = [
+        &["--items", "0"],
+        &["--items", "many"],
+        &["--items", "1e99"],
+        &["--capacity", "0"],
+        &["--capacity", "99999999999"],
+        &["--repeat", "0"],
+        &["--forget-drop", "yes"],
+    ];
+    for bad in bad_inputs {
+        let out = Command::new(BIN).args(bad).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn every_channel_delivers_every_number_in_order() {
+    let out = Command::new(BIN)
+        .args(["--items", "1000", "--repeat", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout.lines().skip(4).collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    for row in rows {
+        assert!(
+            row.contains(" 1,000 ") && row.contains(" 500,500 "),
+            "{row}"
+        );
+        assert!(row.contains(" yes "), "{row}");
+    }
+}
+
+/// The real buggy function, run in a child process so that the test can end
+/// it: after the producers are long done, the process is still waiting.
+/// A fixed version would end in well under the wait, so this cannot pass by
+/// luck; a slow machine can only make it pass for the right reason.
+#[test]
+fn forgetting_to_drop_the_sender_hangs_the_program() {
+    let mut child = Command::new(BIN)
+        .args(["--forget-drop", "--items", "100"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(500) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the buggy version ended by itself"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -1,0 +1,49 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_csp-pipeline"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 8] = [
+        &["--items", "0"],
+        &["--items", "many"],
+        &["--items", "2000000"],
+        &["--rounds", "-1"],
+        &["--rounds", "lots"],
+        &["--repeat", "0"],
+        &["--items", "1000000", "--rounds", "1000000"],
+        &["--buffer", "16"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_prints_every_buffer_and_checks_the_items() {
+    let out = run(&["--items", "50", "--rounds", "10", "--repeat", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("in every run: yes"), "{stdout}");
+    for buffer in [
+        "bounded(0)",
+        "bounded(1)",
+        "bounded(16)",
+        "bounded(1024)",
+        "unbounded",
+    ] {
+        assert!(
+            stdout.lines().any(|line| line.starts_with(buffer)),
+            "{buffer}: {stdout}"
+        );
+    }
+}

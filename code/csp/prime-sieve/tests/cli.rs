@@ -1,0 +1,41 @@
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_csp-prime-sieve"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 8] = [
+        &["--primes", "0"],
+        &["--primes", "2001"],
+        &["--primes", "many"],
+        &["--buffer", "-1"],
+        &["--buffer", "5000"],
+        &["--repeat", "0"],
+        &["--repeat", "once"],
+        &["--workers", "2"],
+    ];
+    for args in bad {
+        let out = run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+}
+
+#[test]
+fn a_small_run_finds_the_tenth_prime_with_both_sieves() {
+    let out = run(&["--primes", "10", "--repeat", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("last primes      13, 17, 19, 23, 29"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("both agree       yes"), "{stdout}");
+}
