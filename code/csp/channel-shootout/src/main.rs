@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use csp_channel_shootout::{CAPACITY, Kind, ping_pong, runtime, throughput};
+use support_kit::grouped;
 
 /// The channel shootout: std::sync::mpsc, crossbeam-channel, flume and
 /// tokio::sync::mpsc (from async tasks) measured on the same three jobs: a
@@ -97,17 +98,4 @@ fn main() {
             w = many_header.len().max(18) - 2
         );
     }
-}
-
-/// 100000 -> "100,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

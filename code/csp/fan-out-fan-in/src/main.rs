@@ -7,6 +7,7 @@ use csp_fan_out_fan_in::{
     DEFAULT_BLOCK, MAX_LENGTH, candidates, crack_atomic_cursor, crack_pool, crack_sequential,
     sha256,
 };
+use support_kit::grouped;
 
 /// Fan-out, fan-in: crack a short lower-case password from its SHA-256 digest
 /// with a dispatcher that sends blocks of candidates to a pool of workers over
@@ -115,17 +116,4 @@ fn main() {
             support_kit::three_digits(outcome.tried as f64 / seconds / 1e6)
         );
     }
-}
-
-/// 456976 -> "456,976".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

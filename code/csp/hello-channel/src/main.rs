@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_hello_channel::{Kind, Received, collect_forgetting_to_drop, expected_sum, hello_through};
+use support_kit::grouped;
 
 /// Hello, channel: one thread sends the numbers 1..=N, another adds them up,
 /// through each kind of std::sync::mpsc channel (rendezvous, bounded,
@@ -87,17 +88,4 @@ fn main() {
             support_kit::three_digits(seen.count as f64 / time.as_secs_f64() / 1e6)
         );
     }
-}
-
-/// 5000050000 -> "5,000,050,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_pipeline::{BUFFERS, STAGES, expected_checksum, run, work};
+use support_kit::grouped;
 
 /// Pipelines and back-pressure: push items through generate -> transform ->
 /// sink, three threads joined by channels, where the transform is slow; compare
@@ -113,17 +114,4 @@ fn rate(per_second: f64) -> String {
     } else {
         support_kit::three_digits(per_second)
     }
-}
-
-/// 20000 -> "20,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_prime_sieve::{MAX_PRIMES, daisy_chain, messages_needed, sequential_sieve};
+use support_kit::grouped;
 
 /// The concurrent prime sieve: find the first primes with a daisy chain of
 /// filter threads (one per prime, joined by channels) and with a plain sieve
@@ -109,17 +110,4 @@ fn main() {
         "daisy-chain time per message: {}",
         support_kit::human_nanos(chain_time.as_secs_f64() * 1e9 / chain.messages as f64)
     );
-}
-
-/// 17389 -> "17,389".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

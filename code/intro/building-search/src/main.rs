@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use intro_building_search::{Strategy, door_code};
+use support_kit::grouped;
 
 /// The building the default run searches: 4,000 floors of 5,000 rooms.
 const DEFAULT_ROOMS: u64 = 20_000_000;
@@ -119,17 +120,4 @@ fn which_name(which: Which) -> &'static str {
         Which::SplitAtEachFork => Strategy::SplitAtEachFork.name(),
         Which::FixedPool => Strategy::FixedPool.name(),
     }
-}
-
-/// 25000000 -> "25,000,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

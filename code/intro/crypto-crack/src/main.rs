@@ -7,6 +7,7 @@ use intro_crypto_crack::{
     Digest, MAX_LENGTH, Outcome, candidates, crack, crack_sequential, parse_digest, parse_password,
     sha256, to_hex,
 };
+use support_kit::grouped;
 
 /// The password cracked when no target is given: the last candidate of four
 /// letters, so every run hashes all of them.
@@ -120,17 +121,4 @@ fn main() {
             support_kit::three_digits(outcome.tried as f64 / seconds / 1e6)
         );
     }
-}
-
-/// 456976 -> "456,976".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

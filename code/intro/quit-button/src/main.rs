@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use intro_quit_button::{Outcome, Quit, Worker, run_then_quit, start};
+use support_kit::grouped;
 use support_kit::human_duration;
 
 /// Counts primes on a worker thread and presses quit while it runs: once
@@ -127,17 +128,4 @@ fn read_enter_presses() -> mpsc::Receiver<()> {
         }
     });
     rx
-}
-
-/// 5000000 → "5,000,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

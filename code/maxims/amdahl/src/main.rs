@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use maxims_amdahl::{MAX_WORKERS, Tally, amdahl_prediction, one_thread, run};
+use support_kit::grouped;
 
 /// Amdahl's law, measured: run a fixed amount of CPU work with a serial part
 /// of 0%, 10% and 50% on 1, 2 and 4 workers, and print each measured speed-up
@@ -106,17 +107,4 @@ fn main() {
         "this machine has {cores} cores: at most {cores} workers compute at once, so the last column \
          uses min(workers, {cores})"
     );
-}
-
-/// 4000 -> "4,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

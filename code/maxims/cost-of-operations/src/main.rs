@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use maxims_cost_of_operations::{Lab, Op, nanos_per_op, order_of_magnitude};
+use support_kit::grouped;
 
 /// The cost of operations: times an atomic add, a lock, a message, a thread,
 /// a tokio task and a process on this machine, in nanoseconds per operation,
@@ -103,17 +104,4 @@ fn ratio_text(ratio: f64) -> String {
     } else {
         grouped(ratio.round() as u64)
     }
-}
-
-/// 1234567 -> "1,234,567".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use maxims_measure_first::{MAX_WORKERS, Method, Problem};
+use support_kit::grouped;
 
 /// The most comparisons the linear scan may face (queries × items): about a
 /// minute of scanning on one core.
@@ -98,17 +99,4 @@ fn main() {
         grouped(rows[0].1 as u64),
         if agree { "yes" } else { "NO" }
     );
-}
-
-/// 50000 -> "50,000".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -7,6 +7,7 @@ use maxims_thread_limit::{
     DEFAULT_STACK, Limits, address_space_bytes, limits, memory_maps, resident_bytes,
     spawn_parked_tasks, spawn_parked_threads,
 };
+use support_kit::grouped;
 
 /// The thread limit: start many OS threads, then many tokio tasks, each one
 /// parked doing nothing, and report what one of each costs in memory
@@ -262,17 +263,4 @@ fn human_bytes(bytes: f64) -> String {
     } else {
         format!("{sign}{} {unit}", support_kit::three_digits(value))
     }
-}
-
-/// 1234567 -> "1,234,567".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -85,6 +85,19 @@ pub fn three_digits(value: f64) -> String {
     }
 }
 
+/// A count with thousands separators, as the examples print them: 1234567 -> "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// How many threads can run at once on this machine (1 if the OS will not say).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -100,5 +113,13 @@ mod tests {
         assert_eq!(human_nanos(4_200.0), "4.20 µs");
         assert_eq!(human_duration(Duration::from_micros(13_100)), "13.1 ms");
         assert_eq!(human_duration(Duration::from_millis(2_050)), "2.05 s");
+    }
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(20_000_000), "20,000,000");
     }
 }
