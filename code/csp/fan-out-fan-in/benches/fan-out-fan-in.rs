@@ -3,12 +3,12 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use csp_fan_out_fan_in::{
-    DEFAULT_BLOCK, crack_atomic_cursor, crack_pool, crack_sequential, sha256,
+    DEFAULT_BLOCK, crack_atomic_cursor, crack_pool, crack_prefilled, crack_sequential, sha256,
 };
 
 /// "zzzz" is the last of the 456,976 four-letter candidates, so every run
 /// hashes all of them: the Introduction's sequential loop and atomic-cursor
-/// threads against the channel pool, in one group and one table.
+/// threads against the channel pool and the prefilled queue, in one group and one table.
 fn workers(c: &mut Criterion) {
     let target = sha256(b"zzzz");
     let mut group = c.benchmark_group("csp-fan-out-fan-in/workers");
@@ -29,6 +29,11 @@ fn workers(c: &mut Criterion) {
             BenchmarkId::new("channel-pool", workers),
             &workers,
             |b, &w| b.iter(|| crack_pool(black_box(&target), 4, w, DEFAULT_BLOCK)),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("prefilled-queue", workers),
+            &workers,
+            |b, &w| b.iter(|| crack_prefilled(black_box(&target), 4, w, DEFAULT_BLOCK)),
         );
     }
     group.finish();

@@ -168,6 +168,78 @@ pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) ->
 }
 // ANCHOR_END: pool
 
+// ANCHOR: finder
+/// A worker for the prefilled queue: takes blocks until the queue is empty,
+/// and speaks only when it finds the password. Returns its hash count.
+fn finder(target: &Digest, length: usize, jobs: Receiver<Range<u64>>, found: Sender<u64>) -> u64 {
+    let mut guess = vec![0; length];
+    let mut tried = 0;
+    for block in jobs {
+        for index in block {
+            write_candidate(index, &mut guess);
+            tried += 1;
+            if sha256(&guess) == *target {
+                let _ = found.send(index); // nobody listening means it is over
+                return tried;
+            }
+        }
+    }
+    tried
+}
+// ANCHOR_END: finder
+
+// ANCHOR: prefilled
+/// Cracks `target` with `workers` threads that pull blocks from a job queue
+/// filled before they start. No dispatcher runs during the search: the
+/// calling thread waits for one message, a find, or for the found channel to
+/// close when every worker has run out of blocks.
+pub fn crack_prefilled(target: &Digest, length: usize, workers: usize, block: u64) -> PoolOutcome {
+    assert!(length <= MAX_LENGTH && workers >= 1 && block >= 1);
+    let total = candidates(length);
+    let (job_sender, job_receiver) = unbounded::<Range<u64>>();
+    let mut blocks_sent = 0;
+    for start in (0..total).step_by(block as usize) {
+        job_sender
+            .send(start..total.min(start + block))
+            .expect("we hold the receiver");
+        blocks_sent += 1;
+    }
+    drop(job_sender); // the queue is complete: an empty queue now means "done"
+    let (found_sender, found_receiver) = bounded::<u64>(workers);
+
+    thread::scope(|scope| {
+        let crew: Vec<_> = (0..workers)
+            .map(|_| {
+                let jobs = job_receiver.clone();
+                let found = found_sender.clone();
+                scope.spawn(move || finder(target, length, jobs, found))
+            })
+            .collect();
+        drop(found_sender);
+
+        // Blocks until a worker finds it, or until every worker has returned
+        // and dropped its sender: then `recv` fails and there is no password.
+        let found = found_receiver.recv().ok();
+        if found.is_some() {
+            // Cancel by emptying the queue: each worker finishes the block in
+            // its hands, finds nothing left, and its loop ends.
+            for _ in job_receiver.try_iter() {}
+        }
+        let per_worker: Vec<u64> = crew
+            .into_iter()
+            .map(|w| w.join().expect("a worker panicked"))
+            .collect();
+        PoolOutcome {
+            password: found.map(|index| candidate(index, length)),
+            tried: per_worker.iter().sum(),
+            blocks_sent,
+            reports_received: u64::from(found.is_some()),
+            per_worker,
+        }
+    })
+}
+// ANCHOR_END: prefilled
+
 /// The number of blocks of `block` candidates needed to cover `total`.
 pub fn blocks_for(total: u64, block: u64) -> u64 {
     total.div_ceil(block)

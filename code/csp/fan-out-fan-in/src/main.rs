@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_fan_out_fan_in::{
-    DEFAULT_BLOCK, MAX_LENGTH, candidates, crack_atomic_cursor, crack_pool, crack_sequential,
-    sha256,
+    DEFAULT_BLOCK, MAX_LENGTH, candidates, crack_atomic_cursor, crack_pool, crack_prefilled,
+    crack_sequential, sha256,
 };
 use support_kit::grouped;
 
@@ -22,7 +22,7 @@ struct Args {
     /// Workers in the pool and threads sharing the cursor [default: the number of cores].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     workers: Option<u64>,
-    /// Candidates per job message, compared with blocks of 1, 16, 256 and 1,024.
+    /// Candidates per job message for the prefilled queue; the channel pool compares it with blocks of 1, 16, 256 and 1,024.
     #[arg(long, default_value_t = DEFAULT_BLOCK, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     block: u64,
     /// Runs of every crack; the times shown are the fastest.
@@ -36,6 +36,7 @@ enum Run {
     Sequential,
     AtomicCursor(usize),
     Pool { workers: usize, block: u64 },
+    Prefilled { workers: usize, block: u64 },
 }
 
 fn main() {
@@ -52,6 +53,10 @@ fn main() {
     blocks.dedup();
     let mut runs = vec![Run::Sequential, Run::AtomicCursor(workers)];
     runs.extend(blocks.iter().map(|&block| Run::Pool { workers, block }));
+    runs.push(Run::Prefilled {
+        workers,
+        block: args.block,
+    });
 
     let bar = support_kit::progress(runs.len() as u64 * args.repeat, "cracking");
     let mut rows = Vec::new();
@@ -66,6 +71,10 @@ fn main() {
                 Run::Pool { workers, block } => {
                     let pool = crack_pool(&target, length, workers, block);
                     (pool.outcome(), pool.blocks_sent + pool.reports_received)
+                }
+                Run::Prefilled { workers, block } => {
+                    let queue = crack_prefilled(&target, length, workers, block);
+                    (queue.outcome(), queue.blocks_sent + queue.reports_received)
                 }
             };
             best = best.min(start.elapsed());
@@ -103,6 +112,7 @@ fn main() {
             Run::Sequential => ("sequential", 1, "-".to_string()),
             Run::AtomicCursor(w) => ("threads-atomic-cursor", w, grouped(DEFAULT_BLOCK)),
             Run::Pool { workers, block } => ("channel-pool", workers, grouped(block)),
+            Run::Prefilled { workers, block } => ("prefilled-queue", workers, grouped(block)),
         };
         let seconds = time.as_secs_f64();
         println!(

@@ -2,7 +2,8 @@
 //! size and scheduling of the threads.
 
 use csp_fan_out_fan_in::{
-    blocks_for, candidate, candidates, crack_atomic_cursor, crack_pool, crack_sequential, sha256,
+    blocks_for, candidate, candidates, crack_atomic_cursor, crack_pool, crack_prefilled,
+    crack_sequential, sha256,
 };
 
 #[test]
@@ -100,5 +101,40 @@ fn more_workers_than_blocks_still_work() {
         assert_eq!(pool.password.as_deref(), Some("b"));
         assert_eq!(pool.blocks_sent, 1);
         assert_eq!(pool.per_worker.len(), workers);
+    }
+}
+
+#[test]
+fn the_prefilled_queue_finds_what_the_dispatcher_finds() {
+    for password in ["a", "zz", "ab", "dog", "zzz"] {
+        let target = sha256(password.as_bytes());
+        for workers in 1..=8 {
+            for block in [1, 7, 1_024] {
+                let queue = crack_prefilled(&target, password.len(), workers, block);
+                assert_eq!(
+                    queue.password.as_deref(),
+                    Some(password),
+                    "{workers} workers"
+                );
+                assert_eq!(queue.reports_received, 1);
+                assert_eq!(queue.per_worker.len(), workers);
+                assert!(queue.tried >= 1 && queue.tried <= candidates(password.len()));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_prefilled_queue_hashes_every_candidate_once_when_nothing_matches() {
+    let target = sha256(b"abc");
+    let total = candidates(2);
+    for workers in 1..=8 {
+        for block in [1, 5, 100, 676, 1_000_000] {
+            let queue = crack_prefilled(&target, 2, workers, block);
+            assert_eq!(queue.password, None);
+            assert_eq!(queue.blocks_sent, blocks_for(total, block));
+            assert_eq!(queue.reports_received, 0);
+            assert_eq!(queue.tried, total, "{workers} workers, blocks of {block}");
+        }
     }
 }
