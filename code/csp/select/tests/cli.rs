@@ -15,13 +15,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--idle-ms", "5000"],
         &["--jobs", "100000", "--job-us", "10000"],
     ];
-    for bad in bad_inputs {
-        let out = Command::new(BIN).args(bad).output().unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-    }
+    support_kit::assert_rejected(env!("CARGO_BIN_EXE_csp-select"), &bad_inputs);
 }
 
 #[test]

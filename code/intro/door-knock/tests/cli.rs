@@ -12,16 +12,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--busy", "--strategy", "tasks"],
         &["--strategy", "threads", "--knocks", "20000"],
     ];
-    for bad in bad_inputs {
-        let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
-            .args(bad)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-    }
+    support_kit::assert_rejected(env!("CARGO_BIN_EXE_intro-door-knock"), &bad_inputs);
 }
 
 #[test]

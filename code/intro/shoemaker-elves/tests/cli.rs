@@ -20,13 +20,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--costs-ms", "1,0,2,1"],
         &["--costs-ms", "1,NaN,2,1"],
     ];
-    for bad in bad_inputs {
-        let out = run(bad);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-    }
+    support_kit::assert_rejected(env!("CARGO_BIN_EXE_intro-shoemaker-elves"), &bad_inputs);
 }
 
 #[test]

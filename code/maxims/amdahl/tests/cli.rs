@@ -22,13 +22,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--serial", "half"],
         &["--units", "100000", "--repeat", "100"],
     ];
-    for args in bad {
-        let out = run(args);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-    }
+    support_kit::assert_rejected(env!("CARGO_BIN_EXE_maxims-amdahl"), &bad);
 }
 
 #[test]

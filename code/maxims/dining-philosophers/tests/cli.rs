@@ -35,13 +35,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--strategy", "telepathy"],
         &["--forks", "6"],
     ];
-    for bad in bad_inputs {
-        let out = run_with_timeout(bad, Duration::from_secs(30));
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-    }
+    support_kit::assert_rejected(
+        env!("CARGO_BIN_EXE_maxims-dining-philosophers"),
+        &bad_inputs,
+    );
 }
 
 #[test]

@@ -103,6 +103,22 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// For the examples' tests: runs `binary` once per argument list and asserts
+/// the book's promise for bad input: exit code 2 and exactly one line on
+/// stderr, starting `error: ` (no usage dump, no panic trace).
+pub fn assert_rejected(binary: &str, bad_inputs: &[&[&str]]) {
+    for args in bad_inputs {
+        let out = std::process::Command::new(binary)
+            .args(*args)
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {binary}: {e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
