@@ -407,6 +407,19 @@ pub fn children_of(pid: u32) -> Vec<u32> {
 }
 // ANCHOR_END: children_of
 
+/// This process's children, after waiting up to `patience` for any that are
+/// being reaped right now to go away; the list is whatever is left then.
+pub fn children_left(patience: std::time::Duration) -> Vec<u32> {
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        let children = children_of(std::process::id());
+        if children.is_empty() || std::time::Instant::now() >= deadline {
+            return children;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// What every test in this chapter that starts processes needs: one such test
 /// at a time, a time limit so a test fails instead of hanging, and the check
 /// that nothing was left behind. The other `processes-*` crates use it too.

@@ -1,0 +1,104 @@
+#![forbid(unsafe_code)]
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use processes_shared_memory::{
+    Link, Method, Transport, children_left, count_in_processes, this_program,
+};
+use support_kit::{grouped, three_digits};
+
+/// Processes sharing a memory-mapped file: a counter that N worker processes
+/// increment with fetch_add and with a separate load and store, then the time
+/// to move 1 MiB between two processes over a pipe, a Unix socket and a ring
+/// in shared memory.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Worker processes incrementing the shared counter.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    processes: u64,
+    /// Increments by each worker.
+    #[arg(long, default_value_t = 5_000_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    increments: u64,
+    /// Timed transfers of 1 MiB per transport and message size (the fastest is shown).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    repeat: u64,
+}
+
+const VOLUME: usize = 1 << 20;
+const SIZES: [usize; 4] = [64, 1_024, 65_536, 1_048_576];
+
+fn fail(what: &str, err: std::io::Error) -> ! {
+    eprintln!("error: {what}: {err}");
+    std::process::exit(1)
+}
+
+fn main() {
+    // A worker is this program started again with a special first argument.
+    processes_shared_memory::run_as_worker_if_asked();
+    let args: Args = support_kit::parse_args();
+    let exe = this_program().unwrap_or_else(|err| fail("cannot find this program", err));
+
+    let expected = args.processes * args.increments;
+    println!(
+        "processes-shared-memory: {} worker processes × {} increments of one counter in a shared file; expected {}",
+        args.processes,
+        grouped(args.increments),
+        grouped(expected)
+    );
+    println!("{:<14} {:>14} {:>14}", "method", "counted", "lost");
+    for method in [Method::Atomic, Method::LoadStore] {
+        let counted = count_in_processes(&exe, method, args.processes, args.increments)
+            .unwrap_or_else(|err| fail("counting", err));
+        println!(
+            "{:<14} {:>14} {:>14}",
+            method.name(),
+            grouped(counted),
+            grouped(expected.saturating_sub(counted))
+        );
+    }
+
+    println!();
+    println!(
+        "moving 1 MiB from one process to another, fastest of {}: MiB/s",
+        args.repeat
+    );
+    print!("{:>14}", "message bytes");
+    for transport in Transport::ALL {
+        print!(" {:>14}", transport.name());
+    }
+    println!();
+    let mut all_intact = true;
+    for size in SIZES {
+        print!("{:>14}", grouped(size as u64));
+        for transport in Transport::ALL {
+            let batch = (VOLUME / size) as u64;
+            let mut link = Link::open(&exe, transport, size, batch, false)
+                .unwrap_or_else(|err| fail("starting a receiver", err));
+            // One batch to warm up, then the timed ones.
+            let mut best = Duration::MAX;
+            for round in 0..=args.repeat {
+                let start = Instant::now();
+                link.send_batch().unwrap_or_else(|err| fail("sending", err));
+                if round > 0 {
+                    best = best.min(start.elapsed());
+                }
+            }
+            let report = link.finish().unwrap_or_else(|err| fail("finishing", err));
+            all_intact &=
+                report.received == link.sent() && report.out_of_order == 0 && report.corrupt == 0;
+            let mib_per_s = 1.0 / best.as_secs_f64();
+            print!(" {:>14}", three_digits(mib_per_s));
+        }
+        println!();
+    }
+    println!(
+        "every message arrived, in order, untorn: {}",
+        if all_intact { "yes" } else { "NO" }
+    );
+    println!(
+        "child processes left: {}",
+        children_left(Duration::from_secs(2)).len()
+    );
+}
