@@ -13,8 +13,8 @@ use intro_crypto_crack::{Digest, sha256};
 use procspawn::{Pool, SpawnError};
 use rayon::prelude::*;
 
-/// Rounds of hashing per task: a tenth of a second or more on one core, long
-/// enough that starting a few processes is small next to it.
+/// Rounds of hashing per task: enough work that starting a few processes is
+/// small next to it (the sequential row of the output says how long it takes).
 pub const DEFAULT_ROUNDS: u64 = 2_000_000;
 
 // ANCHOR: task

@@ -58,7 +58,7 @@ fn worker_panic_line(info: &std::panic::PanicHookInfo<'_>) {
 
 // ANCHOR: work
 /// One task: `steps` rounds of an integer mix that the compiler cannot skip,
-/// a nanosecond or two each, pure CPU. Different seeds give different answers,
+/// a few instructions each, pure CPU. Different seeds give different answers,
 /// so a result that lands in the wrong place is noticed.
 pub fn work((seed, steps): (u64, u64)) -> u64 {
     let mut x = seed ^ 0x9e37_79b9_7f4a_7c15;

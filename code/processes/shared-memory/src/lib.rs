@@ -220,7 +220,8 @@ pub enum Transport {
     /// A Unix domain socket: also copied through the kernel, with a larger buffer.
     UnixSocket,
     /// A ring in a shared file: the sender copies into the shared pages, the
-    /// receiver copies out, and the kernel is not involved at all.
+    /// receiver copies out, with no system call per message (a waiting side
+    /// only yields its core).
     SharedMemory,
 }
 // ANCHOR_END: transport
@@ -251,8 +252,8 @@ impl fmt::Display for Transport {
     }
 }
 
-/// Bytes in the shared-memory ring: 256 KiB, between a pipe's 64 KiB buffer
-/// and what a Unix socket buffers by default.
+/// Bytes in the shared-memory ring: 256 KiB, four times a pipe's default
+/// 64 KiB buffer.
 pub const RING_BYTES: usize = 256 * 1024;
 
 /// The smallest message: its sequence number.

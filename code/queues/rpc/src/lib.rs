@@ -339,7 +339,7 @@ impl Server {
     }
 }
 
-/// Declares the queue a server consumes (transient; see
+/// Declares the queue a server consumes (durable, expiring when unused; see
 /// [`support_broker::declare_queue`]).
 pub async fn declare_request_queue(connection: &Connection, name: &str) -> lapin::Result<()> {
     let channel = connection.create_channel().await?;

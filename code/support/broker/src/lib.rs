@@ -130,9 +130,10 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}-{nanos}-{n}", std::process::id())
 }
 
-/// Declares a plain, non-durable queue with `arguments` (for example a
+/// Declares a durable, shared queue with `arguments` (for example a
 /// dead-letter exchange) plus an `x-expires` of [`QUEUE_EXPIRES`], so a queue
-/// left behind by a crashed run still goes away on its own.
+/// left behind by a crashed run still goes away on its own. Durable because
+/// RabbitMQ 4 deprecates queues that are neither durable nor exclusive.
 pub async fn declare_queue(
     channel: &Channel,
     name: &str,
@@ -140,9 +141,11 @@ pub async fn declare_queue(
 ) -> Result<lapin::Queue, lapin::Error> {
     let expires = u32::try_from(QUEUE_EXPIRES.as_millis()).unwrap_or(u32::MAX);
     arguments.insert("x-expires".into(), AMQPValue::LongUInt(expires));
-    channel
-        .queue_declare(name.into(), QueueDeclareOptions::default(), arguments)
-        .await
+    let options = QueueDeclareOptions {
+        durable: true,
+        ..QueueDeclareOptions::default()
+    };
+    channel.queue_declare(name.into(), options, arguments).await
 }
 
 /// Deletes each queue (and the messages still in it). Deleting a queue that
