@@ -1,0 +1,74 @@
+use std::process::{Command, Output};
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery"));
+    command.args(args);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+fn one_error_line(out: &Output, code: i32, what: &str) -> String {
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{what}: {stderr}");
+    stderr
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    let bad: [&[&str]; 12] = [
+        &["demo", "--prefetch", "0"],
+        &["demo", "--prefetch", "lots"],
+        &["demo", "--adds", "-1"],
+        &["worker", "--queue", ""],
+        &["worker", "--queue", "has space"],
+        &["worker", "--queue", "amq.reserved"],
+        &["send", "add", "two", "3"],
+        &["send", "add", "2"],
+        &["send", "count-primes", "99999999999999"],
+        &["send", "--timeout", "0", "add", "1", "2"],
+        &["inspect", "--from", "perl"],
+        &["--broker", "http://localhost", "demo"],
+    ];
+    support_kit::assert_rejected(env!("CARGO_BIN_EXE_queues-celery"), &bad);
+}
+
+#[test]
+fn a_missing_broker_is_one_clear_line() {
+    for args in [
+        &["demo"][..],
+        &["inspect"],
+        &["send", "add", "1", "2"],
+        &["worker"],
+    ] {
+        support_broker::assert_clear_error_without_broker(
+            env!("CARGO_BIN_EXE_queues-celery"),
+            args,
+        );
+    }
+    let out = run(
+        &["--broker", "amqp://guest:guest@127.0.0.1:1/%2f", "demo"],
+        &[],
+    );
+    let line = one_error_line(&out, 1, "no broker");
+    assert!(
+        line.contains("no RabbitMQ answers at 127.0.0.1:1 "),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_missing_python_celery_is_one_clear_line_saying_how_to_get_it() {
+    let out = run(
+        &["inspect", "--from", "python"],
+        &[("CELERY_VENV", "/nonexistent/celery-venv")],
+    );
+    let line = one_error_line(&out, 1, "no venv");
+    assert!(
+        line.contains("run: bash -c 'source scripts/lib.sh; ensure_celery_venv'"),
+        "{line}"
+    );
+}
