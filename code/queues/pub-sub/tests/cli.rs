@@ -1,14 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str], url: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-pub-sub"));
-    command.args(args);
-    if let Some(url) = url {
-        command.env("AMQP_URL", url);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 6] = [
@@ -29,12 +18,9 @@ fn no_broker_gets_one_clear_line_and_exit_code_1() {
 
 #[test]
 fn the_default_run_reports_exact_deliveries() {
-    let out = run(&["--messages", "120", "--subscribers", "2"], None);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_queues-pub-sub"),
+        &["--messages", "120", "--subscribers", "2"],
     );
     assert!(!stdout.contains("NO"), "{stdout}");
     assert_eq!(stdout.matches(" yes").count(), 2 + 4, "{stdout}");

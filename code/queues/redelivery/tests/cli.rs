@@ -1,14 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str], amqp_url: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-redelivery"));
-    command.args(args);
-    if let Some(url) = amqp_url {
-        command.env("AMQP_URL", url);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 10] = [
@@ -44,9 +33,10 @@ fn no_broker_gets_one_clear_line_and_exit_code_1() {
 
 #[test]
 fn a_small_run_reports_every_job_recorded_once() {
-    let out = run(&["--jobs", "3", "--kills", "2", "--cost-ms", "4"], None);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_queues-redelivery"),
+        &["--jobs", "3", "--kills", "2", "--cost-ms", "4"],
+    );
     assert!(
         stdout.contains("records 3 with 1 duplicates skipped: every job recorded exactly once, right result: yes"),
         "{stdout}"

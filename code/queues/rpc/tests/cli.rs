@@ -1,14 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str], url: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-rpc"));
-    command.args(args);
-    if let Some(url) = url {
-        command.env("AMQP_URL", url);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 8] = [
@@ -31,15 +20,9 @@ fn no_broker_gets_one_clear_line_and_exit_code_1() {
 
 #[test]
 fn a_small_run_answers_every_call_correctly() {
-    let out = run(
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_queues-rpc"),
         &["--calls", "40", "--servers", "3", "--in-flight", "2"],
-        None,
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     for mode in ["private queue", "direct reply-to"] {
         let row: Vec<&str> = stdout

@@ -1,14 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str], url: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-throughput"));
-    command.args(args);
-    if let Some(url) = url {
-        command.env("AMQP_URL", url);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 8] = [
@@ -31,15 +20,9 @@ fn no_broker_gets_one_clear_line_and_exit_code_1() {
 
 #[test]
 fn a_small_run_confirms_and_consumes_everything() {
-    let out = run(
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_queues-throughput"),
         &["--messages", "60", "--batch", "7", "--work-messages", "12"],
-        None,
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(!stdout.contains("NO"), "{stdout}");
     // Every confirmed row says all 60 were acked; every draining row, "yes".

@@ -1,14 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str], amqp_url: Option<&str>) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-work-queue"));
-    command.args(args);
-    if let Some(url) = amqp_url {
-        command.env("AMQP_URL", url);
-    }
-    command.output().unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 10] = [
@@ -36,7 +25,8 @@ fn no_broker_gets_one_clear_line_and_exit_code_1() {
 
 #[test]
 fn a_small_run_does_every_task_once() {
-    let out = run(
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_queues-work-queue"),
         &[
             "--tasks",
             "6",
@@ -47,10 +37,7 @@ fn a_small_run_does_every_task_once() {
             "--prefetch",
             "unlimited,1",
         ],
-        None,
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("1 ") || l.starts_with("unlimited "))

@@ -119,6 +119,21 @@ pub fn assert_rejected(binary: &str, bad_inputs: &[&[&str]]) {
     }
 }
 
+/// For the examples' tests: runs `binary` with `args`, asserts that it
+/// succeeded (showing its stderr if not), and returns what it printed.
+pub fn stdout_of(binary: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(binary)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {binary}: {e}"));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("the examples print UTF-8")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
