@@ -158,7 +158,7 @@ pub(crate) fn render_from_criterion(
     Ok(())
 }
 
-fn load_all(ws: &Workspace) -> Result<Vec<(PathBuf, GroupData)>> {
+pub(crate) fn load_all(ws: &Workspace) -> Result<Vec<(PathBuf, GroupData)>> {
     let chapters: BTreeSet<&str> = ws.examples.iter().map(|e| e.chapter.as_str()).collect();
     let mut all = Vec::new();
     for chapter in chapters {

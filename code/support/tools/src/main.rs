@@ -3,11 +3,13 @@
 #![forbid(unsafe_code)]
 
 mod chart;
+mod claims;
 mod data;
 mod includes;
 mod links;
 mod outputs;
 mod provenance;
+mod services;
 mod workspace;
 
 use std::path::PathBuf;
@@ -52,6 +54,16 @@ enum Command {
         #[arg(long)]
         list: PathBuf,
     },
+    /// Check every `<!-- claim: ... -->` against the measured data, and refuse comparative
+    /// paragraphs that carry none (see CONTRIBUTING.md, "Checked claims").
+    CheckClaims {
+        /// Only these chapters (default: the whole book).
+        #[arg(long)]
+        chapter: Vec<String>,
+        /// List the claims that fail and succeed anyway (after a re-measure).
+        #[arg(long)]
+        report_only: bool,
+    },
     /// Fail on `#fragment` links in the built HTML that point at no id.
     CheckFragments {
         /// The folder mdBook's html renderer wrote.
@@ -73,6 +85,11 @@ fn main() {
         Command::CheckData { list } => {
             workspace::Workspace::load().and_then(|ws| data::check(&ws, &list))
         }
+        Command::CheckClaims {
+            chapter,
+            report_only,
+        } => workspace::Workspace::load()
+            .and_then(|ws| claims::check(&ws, &chapter, report_only)),
         Command::CheckFragments { html } => links::check_fragments(&html),
     };
     if let Err(problem) = result {

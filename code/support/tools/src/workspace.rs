@@ -16,6 +16,17 @@ pub(crate) struct Example {
     pub(crate) binary: Option<String>,
     pub(crate) outputs: Vec<OutputSpec>,
     pub(crate) charts: BTreeMap<String, ChartSpec>,
+    /// Services the crate talks to (`needs = ["rabbitmq", "python"]`).
+    pub(crate) needs: Vec<String>,
+    /// The folder holding its Cargo.toml.
+    pub(crate) dir: PathBuf,
+}
+
+/// A helper crate under `code/support/`.
+#[derive(Debug, Clone)]
+pub(crate) struct Support {
+    pub(crate) package: String,
+    pub(crate) needs: Vec<String>,
 }
 
 /// A command whose output a chapter shows.
@@ -49,6 +60,7 @@ pub(crate) struct Workspace {
     pub(crate) root: PathBuf,
     pub(crate) target: PathBuf,
     pub(crate) examples: Vec<Example>,
+    pub(crate) support: Vec<Support>,
 }
 
 impl Workspace {
@@ -85,13 +97,37 @@ impl Workspace {
                 .ok_or("cargo metadata has no target_directory")?,
         );
         let mut examples = Vec::new();
+        let mut support = Vec::new();
         for package in meta["packages"]
             .as_array()
             .ok_or("cargo metadata has no packages")?
         {
             let name = package["name"].as_str().unwrap_or_default().to_string();
             let book = &package["metadata"]["book"];
+            let needs: Vec<String> = match &book["needs"] {
+                Value::Null => Vec::new(),
+                v => serde_json::from_value(v.clone()).map_err(|e| {
+                    format!("{name}: [package.metadata.book] needs must be a list of names: {e}")
+                })?,
+            };
+            for need in &needs {
+                if !crate::services::SERVICES.iter().any(|(s, _)| s == need) {
+                    let known: Vec<&str> = crate::services::SERVICES.iter().map(|(s, _)| *s).collect();
+                    return Err(format!(
+                        "{name}: needs \"{need}\", which the scripts do not know (known: {})",
+                        known.join(", ")
+                    ));
+                }
+            }
+            let dir = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default())
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             if book["role"].as_str() == Some("support") {
+                support.push(Support {
+                    package: name,
+                    needs,
+                });
                 continue;
             }
             let chapter = book["chapter"]
@@ -141,9 +177,12 @@ impl Workspace {
                 binary,
                 outputs,
                 charts,
+                needs,
+                dir,
             });
         }
         examples.sort_by(|a, b| a.package.cmp(&b.package));
+        support.sort_by(|a, b| a.package.cmp(&b.package));
         let mut seen = BTreeMap::new();
         for ex in &examples {
             for out in &ex.outputs {
@@ -161,6 +200,7 @@ impl Workspace {
             root,
             target,
             examples,
+            support,
         })
     }
 
