@@ -28,12 +28,21 @@ fn workers(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("channel-pool", workers),
             &workers,
-            |b, &w| b.iter(|| crack_pool(black_box(&target), 4, w, DEFAULT_BLOCK)),
+            |b, &w| {
+                b.iter(|| {
+                    crack_pool(black_box(&target), 4, w, DEFAULT_BLOCK).expect("no worker panics")
+                })
+            },
         );
         group.bench_with_input(
             BenchmarkId::new("prefilled-queue", workers),
             &workers,
-            |b, &w| b.iter(|| crack_prefilled(black_box(&target), 4, w, DEFAULT_BLOCK)),
+            |b, &w| {
+                b.iter(|| {
+                    crack_prefilled(black_box(&target), 4, w, DEFAULT_BLOCK)
+                        .expect("no worker panics")
+                })
+            },
         );
     }
     group.finish();

@@ -36,20 +36,37 @@ pub enum Report {
     Found { index: u64 },
     /// The block is done and did not hold it.
     Done,
+    /// The worker panicked: the block in its hands will never be reported.
+    Lost,
+}
+
+/// Sends [`Report::Lost`] when dropped during a panic. Each worker holds one,
+/// so a worker that dies still tells the dispatcher, which would otherwise
+/// wait for that block's report forever.
+struct LostOnPanic(Sender<Report>);
+
+impl Drop for LostOnPanic {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let _ = self.0.send(Report::Lost); // nobody listening: already over
+        }
+    }
 }
 // ANCHOR_END: messages
 
 // ANCHOR: worker
 /// One worker: takes blocks of candidate numbers from `jobs` until the job
-/// channel is closed, hashes each block, and reports on `reports`. It stops
-/// early when a report cannot be sent, because the dispatcher has stopped
-/// listening. Returns how many hashes it computed.
-fn worker(
+/// channel is closed and empty, hashes each block, and reports on `reports`.
+/// It stops early when a report cannot be sent, because the dispatcher has
+/// stopped listening. Returns how many hashes it computed.
+fn worker<H: Fn(&[u8]) -> Digest>(
     target: &Digest,
     length: usize,
+    hash: &H,
     jobs: Receiver<Range<u64>>,
     reports: Sender<Report>,
 ) -> u64 {
+    let _lost_on_panic = LostOnPanic(reports.clone());
     let mut guess = vec![0; length];
     let mut tried = 0;
     for block in jobs {
@@ -57,7 +74,7 @@ fn worker(
         for index in block {
             write_candidate(index, &mut guess);
             tried += 1;
-            if sha256(&guess) == *target {
+            if hash(&guess) == *target {
                 report = Report::Found { index };
                 break;
             }
@@ -86,6 +103,40 @@ pub struct PoolOutcome {
     pub per_worker: Vec<u64>,
 }
 
+/// A worker panicked. Its block was never searched to the end, so no answer,
+/// not even "the password is not there", can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkerPanicked {
+    /// How many workers' `join` returned `Err`.
+    pub workers: usize,
+}
+
+impl std::fmt::Display for WorkerPanicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} worker(s) panicked; the search is incomplete",
+            self.workers
+        )
+    }
+}
+
+impl std::error::Error for WorkerPanicked {}
+
+/// Joins every worker and adds up their hash counts, or reports how many of
+/// them panicked.
+fn join_all(crew: Vec<thread::ScopedJoinHandle<'_, u64>>) -> Result<Vec<u64>, WorkerPanicked> {
+    let joined: Vec<thread::Result<u64>> = crew.into_iter().map(|w| w.join()).collect();
+    let panicked = joined.iter().filter(|result| result.is_err()).count();
+    if panicked > 0 {
+        return Err(WorkerPanicked { workers: panicked });
+    }
+    Ok(joined
+        .into_iter()
+        .map(|result| result.unwrap_or(0))
+        .collect())
+}
+
 impl PoolOutcome {
     /// The same search result in the Introduction's shape.
     pub fn outcome(&self) -> Outcome {
@@ -99,7 +150,24 @@ impl PoolOutcome {
 // ANCHOR: pool
 /// Cracks `target` among the passwords of `length` letters with `workers`
 /// threads fed over a job channel in blocks of `block` candidates.
-pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) -> PoolOutcome {
+pub fn crack_pool(
+    target: &Digest,
+    length: usize,
+    workers: usize,
+    block: u64,
+) -> Result<PoolOutcome, WorkerPanicked> {
+    crack_pool_with(target, length, workers, block, &sha256)
+}
+
+/// [`crack_pool`] with the hash function as a parameter, so that a test can
+/// hand it one that panics.
+pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
+    target: &Digest,
+    length: usize,
+    workers: usize,
+    block: u64,
+    hash: &H,
+) -> Result<PoolOutcome, WorkerPanicked> {
     assert!(length <= MAX_LENGTH && workers >= 1 && block >= 1);
     let total = candidates(length);
     let depth = BLOCKS_PER_WORKER * workers;
@@ -114,7 +182,7 @@ pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) ->
             .map(|_| {
                 let jobs = job_receiver.clone();
                 let reports = report_sender.clone();
-                scope.spawn(move || worker(target, length, jobs, reports))
+                scope.spawn(move || worker(target, length, hash, jobs, reports))
             })
             .collect();
         drop((job_receiver, report_sender));
@@ -127,7 +195,7 @@ pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) ->
             .map(|start| start..total.min(start + block));
         let (mut out, mut blocks_sent, mut reports_received) = (0, 0, 0);
         for range in blocks.by_ref().take(depth) {
-            job_sender.send(range).expect("the workers are alive");
+            job_sender.send(range).expect("the workers hold receivers");
             out += 1;
             blocks_sent += 1;
         }
@@ -139,31 +207,33 @@ pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) ->
                 .expect("a worker with a block holds a sender");
             out -= 1;
             reports_received += 1;
-            if let Report::Found { index } = report {
-                found = Some(index);
-                break; // stop sending: the search is over
+            match report {
+                Report::Found { index } => {
+                    found = Some(index);
+                    break; // stop sending: the search is over
+                }
+                Report::Lost => break, // `join` below turns this into an `Err`
+                Report::Done => {}
             }
             if let Some(range) = blocks.next() {
-                job_sender.send(range).expect("the workers are alive");
+                job_sender.send(range).expect("the workers hold receivers");
                 out += 1;
                 blocks_sent += 1;
             }
         }
-        // Closing both channels stops the workers: a worker waiting for a job
-        // sees the job channel end, and one finishing a block finds nobody to
-        // report to. Then every worker is joined.
+        // Closing both channels stops the workers. Blocks still queued are
+        // not lost: a worker that asks gets one, hashes it, finds nobody to
+        // report to, and returns. A worker with an empty queue sees the job
+        // channel end. Then every worker is joined.
         drop((job_sender, report_receiver));
-        let per_worker: Vec<u64> = crew
-            .into_iter()
-            .map(|w| w.join().expect("a worker panicked"))
-            .collect();
-        PoolOutcome {
+        let per_worker = join_all(crew)?;
+        Ok(PoolOutcome {
             password: found.map(|index| candidate(index, length)),
             tried: per_worker.iter().sum(),
             blocks_sent,
             reports_received,
             per_worker,
-        }
+        })
     })
 }
 // ANCHOR_END: pool
@@ -171,14 +241,20 @@ pub fn crack_pool(target: &Digest, length: usize, workers: usize, block: u64) ->
 // ANCHOR: finder
 /// A worker for the prefilled queue: takes blocks until the queue is empty,
 /// and speaks only when it finds the password. Returns its hash count.
-fn finder(target: &Digest, length: usize, jobs: Receiver<Range<u64>>, found: Sender<u64>) -> u64 {
+fn finder<H: Fn(&[u8]) -> Digest>(
+    target: &Digest,
+    length: usize,
+    hash: &H,
+    jobs: Receiver<Range<u64>>,
+    found: Sender<u64>,
+) -> u64 {
     let mut guess = vec![0; length];
     let mut tried = 0;
     for block in jobs {
         for index in block {
             write_candidate(index, &mut guess);
             tried += 1;
-            if sha256(&guess) == *target {
+            if hash(&guess) == *target {
                 let _ = found.send(index); // nobody listening means it is over
                 return tried;
             }
@@ -193,7 +269,23 @@ fn finder(target: &Digest, length: usize, jobs: Receiver<Range<u64>>, found: Sen
 /// filled before they start. No dispatcher runs during the search: the
 /// calling thread waits for one message, a find, or for the found channel to
 /// close when every worker has run out of blocks.
-pub fn crack_prefilled(target: &Digest, length: usize, workers: usize, block: u64) -> PoolOutcome {
+pub fn crack_prefilled(
+    target: &Digest,
+    length: usize,
+    workers: usize,
+    block: u64,
+) -> Result<PoolOutcome, WorkerPanicked> {
+    crack_prefilled_with(target, length, workers, block, &sha256)
+}
+
+/// [`crack_prefilled`] with the hash function as a parameter, for tests.
+pub fn crack_prefilled_with<H: Fn(&[u8]) -> Digest + Sync>(
+    target: &Digest,
+    length: usize,
+    workers: usize,
+    block: u64,
+    hash: &H,
+) -> Result<PoolOutcome, WorkerPanicked> {
     assert!(length <= MAX_LENGTH && workers >= 1 && block >= 1);
     let total = candidates(length);
     let (job_sender, job_receiver) = unbounded::<Range<u64>>();
@@ -212,7 +304,7 @@ pub fn crack_prefilled(target: &Digest, length: usize, workers: usize, block: u6
             .map(|_| {
                 let jobs = job_receiver.clone();
                 let found = found_sender.clone();
-                scope.spawn(move || finder(target, length, jobs, found))
+                scope.spawn(move || finder(target, length, hash, jobs, found))
             })
             .collect();
         drop(found_sender);
@@ -225,17 +317,14 @@ pub fn crack_prefilled(target: &Digest, length: usize, workers: usize, block: u6
             // its hands, finds nothing left, and its loop ends.
             for _ in job_receiver.try_iter() {}
         }
-        let per_worker: Vec<u64> = crew
-            .into_iter()
-            .map(|w| w.join().expect("a worker panicked"))
-            .collect();
-        PoolOutcome {
+        let per_worker = join_all(crew)?;
+        Ok(PoolOutcome {
             password: found.map(|index| candidate(index, length)),
             tried: per_worker.iter().sum(),
             blocks_sent,
             reports_received: u64::from(found.is_some()),
             per_worker,
-        }
+        })
     })
 }
 // ANCHOR_END: prefilled

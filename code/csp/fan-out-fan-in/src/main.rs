@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_fan_out_fan_in::{
-    DEFAULT_BLOCK, MAX_LENGTH, candidates, crack_atomic_cursor, crack_pool, crack_prefilled,
-    crack_sequential, sha256,
+    DEFAULT_BLOCK, MAX_LENGTH, WorkerPanicked, candidates, crack_atomic_cursor, crack_pool,
+    crack_prefilled, crack_sequential, sha256,
 };
 use support_kit::grouped;
 
@@ -28,6 +28,12 @@ struct Args {
     /// Runs of every crack; the times shown are the fastest.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=100))]
     repeat: u64,
+}
+
+/// A worker panicked: say so in one line and exit with an error.
+fn fail<T>(error: WorkerPanicked) -> T {
+    eprintln!("error: {error}");
+    std::process::exit(1)
 }
 
 /// One row of the table: how the search was run.
@@ -69,11 +75,12 @@ fn main() {
                 Run::Sequential => (crack_sequential(&target, length), 0),
                 Run::AtomicCursor(w) => (crack_atomic_cursor(&target, length, w), 0),
                 Run::Pool { workers, block } => {
-                    let pool = crack_pool(&target, length, workers, block);
+                    let pool = crack_pool(&target, length, workers, block).unwrap_or_else(fail);
                     (pool.outcome(), pool.blocks_sent + pool.reports_received)
                 }
                 Run::Prefilled { workers, block } => {
-                    let queue = crack_prefilled(&target, length, workers, block);
+                    let queue =
+                        crack_prefilled(&target, length, workers, block).unwrap_or_else(fail);
                     (queue.outcome(), queue.blocks_sent + queue.reports_received)
                 }
             };
