@@ -6,9 +6,11 @@ use clap::Parser;
 use maxims_cost_of_operations::{Lab, Op, nanos_per_op, order_of_magnitude};
 use support_kit::grouped;
 
-/// The cost of operations: times an atomic add, a lock, a message, a thread,
-/// a tokio task and a process on this machine, in nanoseconds per operation,
-/// and shows how many orders of magnitude lie between them.
+/// The cost of operations: times an atomic add (alone, on a shared counter,
+/// and on neighbouring counters), a lock, a message, a hand-off to a busy and
+/// to a sleeping thread, a tokio task, a thread and a process on this
+/// machine, in nanoseconds per operation, and shows how many orders of
+/// magnitude lie between them.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -18,8 +20,8 @@ struct Args {
     /// Batches per operation; the median batch counts.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     batches: u32,
-    /// Threads that share the contended atomic and the contended mutex.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=64))]
+    /// Threads in the contended rows (shared counter, one line, padded, mutex).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=8))]
     contenders: u64,
 }
 
@@ -63,14 +65,14 @@ fn main() {
     );
     println!();
     println!(
-        "{:<38} {:>11} {:>13} {:>10} {:>14}",
+        "{:<40} {:>11} {:>13} {:>10} {:>14}",
         "operation", "ns per op", "× atomic add", "magnitude", "100× (1% rule)"
     );
     let atomic = results[0].1.unwrap_or(f64::NAN);
     for (op, nanos) in results {
         match nanos {
             Some(nanos) => println!(
-                "{:<38} {:>11} {:>12}× {:>10} {:>14}",
+                "{:<40} {:>11} {:>12}× {:>10} {:>14}",
                 op.description(),
                 ns_text(nanos),
                 ratio_text(nanos / atomic),
@@ -78,7 +80,7 @@ fn main() {
                 support_kit::human_nanos(100.0 * nanos)
             ),
             None => println!(
-                "{:<38} {:>11} {:>13} {:>10} {:>14}",
+                "{:<40} {:>11} {:>13} {:>10} {:>14}",
                 op.description(),
                 "—",
                 "—",

@@ -15,7 +15,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--millis", "ten"],
         &["--batches", "0"],
         &["--contenders", "1"],
-        &["--contenders", "5000"],
+        &["--contenders", "9"],
         &["--contenders", "two"],
         &["--unknown"],
     ];
@@ -29,12 +29,16 @@ fn a_short_run_lists_every_operation_in_order() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let order = [
         "atomic add, one thread",
-        "atomic add, contended",
+        "atomic add, all threads, one counter",
+        "atomic add, own counters, one line",
+        "atomic add, own counters, padded",
         "mutex lock + add + unlock, one thread",
         "mutex lock + add + unlock, contended",
         "channel send + receive",
-        "channel round trip",
-        "tokio task",
+        "hand-off to a busy thread",
+        "hand-off to a sleeping thread",
+        "tokio task spawn + await, same worker",
+        "tokio task spawn + await, other thread",
         "OS thread",
         "process",
     ];

@@ -3,10 +3,14 @@
 #![forbid(unsafe_code)]
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::process::Output;
+use std::time::{Duration, Instant};
 
 use clap::error::ErrorKind;
 use indicatif::{ProgressBar, ProgressStyle};
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 /// Exit code for bad input, the same one clap and most Unix tools use.
 pub const USAGE_EXIT_CODE: i32 = 2;
@@ -103,35 +107,69 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// How long `run` takes at its fastest: runs it `runs` times (once if
+/// `runs` is 0), timing each call, and returns the shortest time with the
+/// last call's value. The fastest run is the one least disturbed by the rest
+/// of the machine, which is why the examples' CLIs print it.
+pub fn fastest_of<T>(runs: u64, mut run: impl FnMut() -> T) -> (Duration, T) {
+    let mut last = None;
+    let fastest = fastest_reported(runs, || {
+        let start = Instant::now();
+        let value = run();
+        let took = start.elapsed();
+        last = Some(value);
+        took
+    });
+    (fastest, last.expect("at least one run"))
+}
+
+/// [`fastest_of`] for runs that time themselves (to leave their set-up out,
+/// say): calls `run` `runs` times (once if `runs` is 0) and returns the
+/// shortest time it reported.
+pub fn fastest_reported(runs: u64, mut run: impl FnMut() -> Duration) -> Duration {
+    (0..runs.max(1))
+        .map(|_| run())
+        .min()
+        .expect("at least one run")
+}
+
 /// For the examples' tests: runs `binary` once per argument list and asserts
 /// the book's promise for bad input: exit code 2 and exactly one line on
 /// stderr, starting `error: ` (no usage dump, no panic trace).
 pub fn assert_rejected(binary: &str, bad_inputs: &[&[&str]]) {
     for args in bad_inputs {
-        let out = std::process::Command::new(binary)
-            .args(*args)
-            .output()
-            .unwrap_or_else(|e| panic!("could not run {binary}: {e}"));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        let out = output_of(binary, args);
+        assert_one_error_line(&out, USAGE_EXIT_CODE, &format!("{args:?}"));
     }
 }
 
 /// For the examples' tests: runs `binary` with `args`, asserts that it
 /// succeeded (showing its stderr if not), and returns what it printed.
 pub fn stdout_of(binary: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(binary)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {binary}: {e}"));
+    let out = output_of(binary, args);
     assert!(
         out.status.success(),
         "{args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("the examples print UTF-8")
+}
+
+fn output_of(binary: &str, args: &[&str]) -> Output {
+    std::process::Command::new(binary)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {binary}: {e}"))
+}
+
+/// Exit code `code` and exactly one line on stderr, starting `error: `;
+/// returns that line. `what` names the run in a failure's message.
+fn assert_one_error_line(out: &Output, code: i32, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{what}: {stderr}");
+    stderr.trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -144,6 +182,45 @@ mod tests {
         assert_eq!(human_nanos(4_200.0), "4.20 µs");
         assert_eq!(human_duration(Duration::from_micros(13_100)), "13.1 ms");
         assert_eq!(human_duration(Duration::from_millis(2_050)), "2.05 s");
+    }
+
+    #[test]
+    fn fastest_reported_is_the_minimum_of_the_times_it_saw() {
+        let times = [5, 2, 9, 2, 7].map(Duration::from_millis);
+        let mut calls = 0;
+        let fastest = fastest_reported(times.len() as u64, || {
+            calls += 1;
+            times[calls - 1]
+        });
+        assert_eq!(calls, times.len());
+        assert_eq!(fastest, Duration::from_millis(2));
+        // Zero runs would leave nothing to report: it runs once.
+        let mut calls = 0;
+        assert_eq!(
+            fastest_reported(0, || {
+                calls += 1;
+                Duration::from_millis(3)
+            }),
+            Duration::from_millis(3)
+        );
+        assert_eq!(calls, 1);
+    }
+
+    #[test]
+    fn fastest_of_times_every_run_and_keeps_the_last_value() {
+        let mut calls = 0;
+        let outer = Instant::now();
+        let (fastest, value) = fastest_of(4, || {
+            calls += 1;
+            std::thread::sleep(Duration::from_millis(2));
+            calls
+        });
+        let total = outer.elapsed();
+        assert_eq!((calls, value), (4, 4));
+        // Every run slept at least 2 ms, and four disjoint runs fit in the
+        // outer time, so the shortest is at most a quarter of it.
+        assert!(fastest >= Duration::from_millis(2), "{fastest:?}");
+        assert!(fastest * 4 <= total, "{fastest:?} of {total:?}");
     }
 
     #[test]
