@@ -13,6 +13,8 @@ use std::io;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use tokio::runtime::Runtime;
+
 // ANCHOR: knock
 /// Knocks on door `door`: waits for an answer, then returns the door's number.
 /// The sleep stands in for I/O: the thread is blocked and uses no core.
@@ -48,13 +50,19 @@ pub fn knock_with_threads(n: usize, wait: Duration) -> io::Result<Vec<usize>> {
 // ANCHOR_END: threads
 
 // ANCHOR: tasks
-/// Knocks on doors `0..n` with one tokio task per knock. The tasks share the
-/// runtime's few threads: a task that sleeps gives its thread back.
-pub fn knock_with_tasks(n: usize, wait: Duration) -> Vec<usize> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A tokio runtime with one worker thread per core (tokio's default) and a
+/// timer. Build it once and knock with it many times.
+pub fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_time()
         .build()
-        .expect("a tokio runtime starts");
+        .expect("a tokio runtime starts")
+}
+
+/// Knocks on doors `0..n` with one tokio task per knock, on `runtime`. The
+/// tasks share the runtime's few threads: a task that sleeps gives its
+/// thread back.
+pub fn knock_with_tasks(runtime: &Runtime, n: usize, wait: Duration) -> Vec<usize> {
     runtime.block_on(async {
         let knockers: Vec<_> = (0..n)
             .map(|door| {
@@ -128,9 +136,16 @@ impl Work {
                 start.elapsed()
             })
             .min()
-            .unwrap_or(Duration::from_nanos(1))
-            .max(Duration::from_nanos(1));
-        let spins = trial.spins as f64 * duration.as_secs_f64() / fastest.as_secs_f64();
+            .unwrap_or(Duration::ZERO);
+        Work::scaled(trial, fastest, duration)
+    }
+
+    /// The work that takes `wanted` if `trial` took `took`: the spins scale
+    /// in proportion, and never fall below one. A trial too quick to measure
+    /// counts as one nanosecond.
+    pub fn scaled(trial: Work, took: Duration, wanted: Duration) -> Work {
+        let took = took.max(Duration::from_nanos(1));
+        let spins = trial.spins as f64 * wanted.as_secs_f64() / took.as_secs_f64();
         Work {
             spins: spins.round().max(1.0) as u64,
         }

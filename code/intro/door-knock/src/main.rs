@@ -1,11 +1,12 @@
 #![forbid(unsafe_code)]
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use intro_door_knock::{
     Work, busy_knocks_sequentially, busy_knocks_with_threads, every_door_once, knock_sequentially,
-    knock_with_tasks, knock_with_threads,
+    knock_with_tasks, knock_with_threads, runtime,
 };
 use support_kit::{cores, human_duration, three_digits};
 
@@ -29,6 +30,10 @@ struct Args {
     /// (runs sequential and threads only).
     #[arg(long)]
     busy: bool,
+    /// Run on only this many cores: the program runs itself again under
+    /// Linux's `taskset`, pinned to the first N cores it may use.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    cores: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,6 +52,9 @@ const LONGEST_SEQUENTIAL: Duration = Duration::from_secs(10);
 /// a thread that cannot set up its stack guard aborts the whole process.
 const MOST_THREADS: u64 = 10_000;
 
+/// Set in the environment of the copy of this program that runs under taskset.
+const PINNED: &str = "INTRO_DOOR_KNOCK_PINNED";
+
 fn main() {
     let args: Args = support_kit::parse_args();
     if args.busy && args.strategy == Strategy::Tasks {
@@ -56,6 +64,16 @@ fn main() {
         support_kit::usage_error(&format!(
             "--strategy threads starts one thread per knock: use at most {MOST_THREADS} knocks"
         ));
+    }
+    let pinned = std::env::var_os(PINNED).is_some();
+    if let Some(wanted) = args.cores {
+        if !pinned {
+            run_pinned(wanted as usize);
+        }
+        if cores() > wanted as usize {
+            eprintln!("error: taskset did not pin the run to {wanted} cores");
+            std::process::exit(1);
+        }
     }
     let n = args.knocks as usize;
     let wait = Duration::from_millis(args.wait_ms);
@@ -68,9 +86,10 @@ fn main() {
         "waiting"
     };
     println!(
-        "{n} knocks, each {doing} for {}; cores available: {}",
+        "{n} knocks, each {doing} for {}; cores available: {}{}",
         human_duration(wait),
-        cores()
+        cores(),
+        if pinned { " (pinned with taskset)" } else { "" }
     );
     println!();
     println!(
@@ -109,13 +128,19 @@ fn main() {
             );
             continue;
         }
+        // The tokio runtime is built before the clock starts, as in the benchmark.
+        let tokio = (strategy == Strategy::Tasks).then(runtime);
         let start = Instant::now();
         let answered = match (strategy, work) {
             (Strategy::Sequential, None) => Ok(knock_sequentially(n, wait)),
             (Strategy::Sequential, Some(work)) => Ok(busy_knocks_sequentially(n, work)),
             (Strategy::Threads, None) => knock_with_threads(n, wait),
             (Strategy::Threads, Some(work)) => busy_knocks_with_threads(n, work),
-            _ => Ok(knock_with_tasks(n, wait)),
+            _ => Ok(knock_with_tasks(
+                tokio.as_ref().expect("built for the tasks"),
+                n,
+                wait,
+            )),
         };
         let took = start.elapsed();
         match answered {
@@ -133,4 +158,52 @@ fn main() {
             Err(error) => println!("{name:<12} {n:>7} failed: the OS refused a thread ({error})"),
         }
     }
+}
+
+/// Runs this program again, with the same arguments, under `taskset`, pinned
+/// to the first `wanted` of the cores it may use now, and exits with its
+/// exit code. Linux only: elsewhere, and without taskset, it says so and
+/// exits with code 1.
+fn run_pinned(wanted: usize) -> ! {
+    let fail = |why: &str| -> ! {
+        eprintln!("error: --cores needs Linux and its taskset command (util-linux): {why}");
+        std::process::exit(1);
+    };
+    let Some(allowed) = allowed_cpus() else {
+        fail("cannot read the cores this program may use from /proc/self/status")
+    };
+    if wanted > allowed.len() {
+        support_kit::usage_error(&format!(
+            "--cores {wanted}: this program may use only {} cores here",
+            allowed.len()
+        ));
+    }
+    let list: Vec<String> = allowed[..wanted].iter().map(u32::to_string).collect();
+    let program = std::env::current_exe().unwrap_or_else(|e| fail(&e.to_string()));
+    let status = Command::new("taskset")
+        .arg("--cpu-list")
+        .arg(list.join(","))
+        .arg(program)
+        .args(std::env::args_os().skip(1))
+        .env(PINNED, "1")
+        .status()
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+/// The cores this process may run on, from `Cpus_allowed_list` in
+/// /proc/self/status (a list such as `0-3,6`). None where there is no /proc.
+fn allowed_cpus() -> Option<Vec<u32>> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let list = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Cpus_allowed_list:"))?;
+    let mut cpus = Vec::new();
+    for part in list.trim().split(',') {
+        match part.split_once('-') {
+            Some((first, last)) => cpus.extend(first.parse::<u32>().ok()?..=last.parse().ok()?),
+            None => cpus.push(part.parse().ok()?),
+        }
+    }
+    Some(cpus)
 }

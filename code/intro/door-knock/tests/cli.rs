@@ -2,7 +2,7 @@ use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad_inputs: [&[&str]; 8] = [
+    let bad_inputs: [&[&str]; 10] = [
         &["--knocks", "0"],
         &["--knocks", "1000000"],
         &["--knocks", "ten"],
@@ -11,6 +11,8 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--strategy", "carrier-pigeon"],
         &["--busy", "--strategy", "tasks"],
         &["--strategy", "threads", "--knocks", "20000"],
+        &["--cores", "0"],
+        &["--cores", "1025"],
     ];
     support_kit::assert_rejected(env!("CARGO_BIN_EXE_intro-door-knock"), &bad_inputs);
 }
@@ -23,6 +25,31 @@ fn a_small_run_prints_one_row_per_strategy() {
         .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
+    for name in ["sequential", "threads", "tokio tasks"] {
+        let row = stdout
+            .lines()
+            .find(|line| line.starts_with(name))
+            .expect(name);
+        assert!(row.ends_with("yes"), "{row}");
+    }
+}
+
+#[test]
+fn cores_pins_the_run_and_the_program_sees_only_those_cores() {
+    if !cfg!(target_os = "linux") {
+        return; // --cores runs the program again under Linux's taskset
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
+        .args(["--cores", "1", "--knocks", "20", "--wait-ms", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with("cores available: 1 (pinned with taskset)"),
+        "{first}"
+    );
     for name in ["sequential", "threads", "tokio tasks"] {
         let row = stdout
             .lines()

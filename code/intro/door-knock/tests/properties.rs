@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use intro_door_knock::{
     Work, busy_knocks_sequentially, busy_knocks_with_threads, every_door_once, knock_sequentially,
-    knock_with_tasks, knock_with_threads,
+    knock_with_tasks, knock_with_threads, runtime,
 };
 
 const WAIT: Duration = Duration::from_millis(1);
@@ -24,8 +24,13 @@ fn threads_answer_every_door_once() {
 
 #[test]
 fn tasks_answer_every_door_once() {
+    // One runtime serves every call, as in the benchmark.
+    let runtime = runtime();
     for n in [0, 1, 7, 5_000] {
-        assert!(every_door_once(&knock_with_tasks(n, WAIT), n), "n = {n}");
+        assert!(
+            every_door_once(&knock_with_tasks(&runtime, n, WAIT), n),
+            "n = {n}"
+        );
     }
 }
 
@@ -52,6 +57,18 @@ fn the_checker_rejects_missing_repeated_and_strange_doors() {
 }
 
 #[test]
-fn calibration_gives_some_work() {
-    assert!(Work::calibrated(Duration::from_millis(1)).spins >= 1);
+fn calibration_scales_the_trial_in_proportion() {
+    let trial = Work { spins: 200_000 };
+    let ms = Duration::from_millis(1);
+    // A trial that took 1 ms, scaled to 10 ms, is ten trials' worth of spins.
+    assert_eq!(Work::scaled(trial, ms, ms * 10).spins, 2_000_000);
+    // Half the time, half the spins; rounded to the nearest spin.
+    assert_eq!(Work::scaled(trial, ms * 2, ms).spins, 100_000);
+    assert_eq!(Work::scaled(Work { spins: 3 }, ms * 2, ms).spins, 2);
+    // Never less than one spin, and a trial too quick to time does not divide by zero.
+    assert_eq!(Work::scaled(trial, ms, Duration::from_nanos(1)).spins, 1);
+    assert_eq!(
+        Work::scaled(Work { spins: 5 }, Duration::ZERO, Duration::from_nanos(2)).spins,
+        10
+    );
 }
