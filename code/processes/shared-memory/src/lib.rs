@@ -5,10 +5,13 @@
 //! each other and are lost. Then the same mapping carries messages, as a ring
 //! of bytes, and races a pipe and a Unix domain socket.
 //!
-//! All the `unsafe` is in [`shared`]; this file has none.
+//! All the `unsafe` is in [`shared`] and in `sys`; this file has none.
 #![deny(unsafe_code)]
 
 pub mod shared;
+mod sys;
+
+pub use sys::cpu_time;
 
 pub use processes_pipes::{children_left, children_of};
 use std::fmt;
@@ -21,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shared::{FIRST_FREE_WORD, RingReader, RingWriter, SharedFile};
+use shared::{FIRST_FREE_WORD, RingReader, RingWriter, SharedFile, Side};
 
 /// The first argument that turns this program into a worker.
 pub const WORKER_ARG: &str = "__worker";
@@ -132,10 +135,13 @@ pub fn count_in_processes(
 fn count_worker(path: &Path, method: Method, increments: u64, processes: u64) -> io::Result<()> {
     let file = SharedFile::open(path)?;
     file.word(READY).fetch_add(1, Ordering::AcqRel);
-    let mut wait = patient_wait(parent_alive());
-    while file.word(READY).load(Ordering::Acquire) < processes {
-        wait()?;
-    }
+    // This file holds no ring, so any bell will do for the start line.
+    file.wake(Side::Reader);
+    file.wait_until(
+        Side::Reader,
+        &mut || Ok(file.word(READY).load(Ordering::Acquire) >= processes),
+        &mut patience(parent_alive()),
+    )?;
     increment(file.word(COUNTER), method, increments);
     Ok(())
 }
@@ -173,26 +179,17 @@ fn wait_with_patience(child: &mut Child) -> io::Result<std::process::ExitStatus>
     }
 }
 
-/// A wait step for a spinning loop: a short spin first, then a yield to the
-/// OS scheduler. Every few thousand steps it checks that the peer is still
-/// there, and it gives up after [`PATIENCE`]. Making one costs nothing until
-/// it is first called, so a transfer that never waits never reads the clock.
-fn patient_wait(mut peer_alive: impl FnMut() -> io::Result<()>) -> impl FnMut() -> io::Result<()> {
+/// The check a sleeping wait runs each time a nap ends without a wake-up:
+/// an error once the peer is gone, or once [`PATIENCE`] has passed since the
+/// first nap. Making one costs nothing until it is first called, so a
+/// transfer that never sleeps long never reads the clock.
+fn patience(mut peer_alive: impl FnMut() -> io::Result<()>) -> impl FnMut() -> io::Result<()> {
     let mut started = None;
-    let mut steps: u64 = 0;
     move || {
         let started = *started.get_or_insert_with(Instant::now);
-        steps += 1;
-        if steps < 100 {
-            std::hint::spin_loop();
-        } else {
-            thread::yield_now();
-        }
-        if steps.is_multiple_of(4_096) {
-            peer_alive()?;
-            if started.elapsed() > PATIENCE {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
+        peer_alive()?;
+        if started.elapsed() > PATIENCE {
+            return Err(io::ErrorKind::TimedOut.into());
         }
         Ok(())
     }
@@ -220,8 +217,8 @@ pub enum Transport {
     /// A Unix domain socket: also copied through the kernel, with a larger buffer.
     UnixSocket,
     /// A ring in a shared file: the sender copies into the shared pages, the
-    /// receiver copies out, with no system call per message (a waiting side
-    /// only yields its core).
+    /// receiver copies out, with no system call per message while both keep
+    /// up (a side that has to wait sleeps on a futex, as a pipe's would).
     SharedMemory,
 }
 // ANCHOR_END: transport
@@ -312,13 +309,17 @@ pub struct Report {
     pub received: u64,
     pub out_of_order: u64,
     pub corrupt: u64,
+    /// CPU time the worker spent from its first wait for a message to the
+    /// end of the stream, in microseconds: receiving, checking, and waiting,
+    /// if its way of waiting costs CPU.
+    pub cpu_us: u64,
 }
 
 impl Report {
     fn line(&self) -> String {
         format!(
-            "received {} out-of-order {} corrupt {}",
-            self.received, self.out_of_order, self.corrupt
+            "received {} out-of-order {} corrupt {} cpu-us {}",
+            self.received, self.out_of_order, self.corrupt, self.cpu_us
         )
     }
 
@@ -331,10 +332,11 @@ impl Report {
             .map(|n| n.parse().ok())
             .collect::<Option<_>>()?;
         match numbers[..] {
-            [received, out_of_order, corrupt] => Some(Report {
+            [received, out_of_order, corrupt, cpu_us] => Some(Report {
                 received,
                 out_of_order,
                 corrupt,
+                cpu_us,
             }),
             _ => None,
         }
@@ -415,8 +417,9 @@ impl Link {
             }
             Transport::SharedMemory => {
                 let file = SharedFile::create(&path, WORDS, RING_BYTES)?;
+                let ring = RingWriter::new(file)?;
                 let child = command.stdin(Stdio::null()).spawn()?;
-                (child, Sender::Ring(RingWriter::new(file)))
+                (child, Sender::Ring(ring))
             }
         };
         let mut child = child;
@@ -454,9 +457,7 @@ impl Link {
             match sender {
                 Sender::Pipe(pipe) => pipe.write_all(message)?,
                 Sender::Socket(socket) => socket.write_all(message)?,
-                Sender::Ring(ring) => {
-                    ring.write_all(message, &mut patient_wait(child_alive(child)))?
-                }
+                Sender::Ring(ring) => ring.write_all(message, &mut patience(child_alive(child)))?,
             }
             self.sent += 1;
         }
@@ -466,10 +467,11 @@ impl Link {
             Sender::Socket(socket) => read_ack(socket)?,
             Sender::Ring(ring) => {
                 let acks = ring.file().word(ACKS);
-                let mut wait = patient_wait(child_alive(child));
-                while acks.load(Ordering::Acquire) < self.batches {
-                    wait()?;
-                }
+                ring.file().wait_until(
+                    Side::Writer,
+                    &mut || Ok(acks.load(Ordering::Acquire) >= self.batches),
+                    &mut patience(child_alive(child)),
+                )?
             }
         }
         Ok(())
@@ -566,6 +568,7 @@ fn receive(
 ) -> io::Result<Report> {
     let mut message = vec![0; message_bytes];
     let mut report = Report::default();
+    let cpu_before = cpu_time();
     while read(&mut message)? {
         match check(&message, report.received, body) {
             Check::Intact => {}
@@ -577,6 +580,7 @@ fn receive(
             ack()?;
         }
     }
+    report.cpu_us = (cpu_time() - cpu_before).as_micros() as u64;
     Ok(report)
 }
 // ANCHOR_END: receive
@@ -635,15 +639,16 @@ fn receive_worker(
             )?
         }
         Transport::SharedMemory => {
-            let mut ring = RingReader::new(SharedFile::open(path)?);
+            let mut ring = RingReader::new(SharedFile::open(path)?)?;
             // A second mapping of the same file for the acknowledgements:
             // the same pages, but not borrowed by the ring.
             let control = SharedFile::open(path)?;
             let mut alive = parent_alive();
             receive(
-                |buf| ring.read_exact(buf, &mut patient_wait(&mut alive)),
+                |buf| ring.read_exact(buf, &mut patience(&mut alive)),
                 || {
                     control.word(ACKS).fetch_add(1, Ordering::Release);
+                    control.wake(Side::Writer);
                     Ok(())
                 },
                 message_bytes,

@@ -4,14 +4,14 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use processes_shared_memory::{
-    Link, Method, Transport, children_left, count_in_processes, this_program,
+    Link, Method, Transport, children_left, count_in_processes, cpu_time, this_program,
 };
 use support_kit::{grouped, three_digits};
 
 /// Processes sharing a memory-mapped file: a counter that N worker processes
 /// increment with fetch_add and with a separate load and store, then the time
-/// to move 1 MiB between two processes over a pipe, a Unix socket and a ring
-/// in shared memory.
+/// and the CPU time to move 1 MiB between two processes over a pipe, a Unix
+/// socket and a ring in shared memory.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -59,25 +59,18 @@ fn main() {
         );
     }
 
-    println!();
-    println!(
-        "moving 1 MiB from one process to another, fastest of {}: MiB/s",
-        args.repeat
-    );
-    print!("{:>14}", "message bytes");
-    for transport in Transport::ALL {
-        print!(" {:>14}", transport.name());
-    }
-    println!();
     let mut all_intact = true;
+    let mut rows = Vec::new();
     for size in SIZES {
-        print!("{:>14}", grouped(size as u64));
+        let mut row = Vec::new();
         for transport in Transport::ALL {
             let batch = (VOLUME / size) as u64;
             let mut link = Link::open(&exe, transport, size, batch, false)
                 .unwrap_or_else(|err| fail("starting a receiver", err));
-            // One batch to warm up, then the timed ones.
+            // One batch to warm up, then the timed ones. CPU time is counted
+            // over all of them, in this process and in the worker.
             let mut best = Duration::MAX;
+            let cpu_before = cpu_time();
             for round in 0..=args.repeat {
                 let start = Instant::now();
                 link.send_batch().unwrap_or_else(|err| fail("sending", err));
@@ -85,14 +78,42 @@ fn main() {
                     best = best.min(start.elapsed());
                 }
             }
+            let sender_cpu = cpu_time() - cpu_before;
             let report = link.finish().unwrap_or_else(|err| fail("finishing", err));
             all_intact &=
                 report.received == link.sent() && report.out_of_order == 0 && report.corrupt == 0;
-            let mib_per_s = 1.0 / best.as_secs_f64();
-            print!(" {:>14}", three_digits(mib_per_s));
+            let cpu = sender_cpu + Duration::from_micros(report.cpu_us);
+            row.push((best, cpu / (args.repeat + 1) as u32));
+        }
+        rows.push((size, row));
+    }
+    let table = |title: String, cell: &dyn Fn(Duration, Duration) -> String| {
+        println!();
+        println!("{title}");
+        print!("{:>14}", "message bytes");
+        for transport in Transport::ALL {
+            print!(" {:>14}", transport.name());
         }
         println!();
-    }
+        for (size, row) in &rows {
+            print!("{:>14}", grouped(*size as u64));
+            for &(best, cpu) in row {
+                print!(" {:>14}", cell(best, cpu));
+            }
+            println!();
+        }
+    };
+    table(
+        format!(
+            "moving 1 MiB from one process to another, fastest of {}: MiB/s",
+            args.repeat
+        ),
+        &|best, _| three_digits(1.0 / best.as_secs_f64()),
+    );
+    table(
+        "CPU time per MiB moved, sender and receiver together, mean of all rounds: ms".to_string(),
+        &|_, cpu| three_digits(cpu.as_secs_f64() * 1e3),
+    );
     println!(
         "every message arrived, in order, untorn: {}",
         if all_intact { "yes" } else { "NO" }

@@ -43,12 +43,8 @@ fn every_transport_delivers_every_message_intact_and_in_order() {
             let (sent, report) = send(transport, bytes, batch, 3);
             assert_eq!(sent, 3 * batch);
             assert_eq!(
-                report,
-                Report {
-                    received: sent,
-                    out_of_order: 0,
-                    corrupt: 0
-                },
+                (report.received, report.out_of_order, report.corrupt),
+                (sent, 0, 0),
                 "{transport}, {bytes}-byte messages"
             );
         }
@@ -59,7 +55,11 @@ fn every_transport_delivers_every_message_intact_and_in_order() {
 fn a_link_with_nothing_sent_reports_nothing() {
     for transport in Transport::ALL {
         let (sent, report) = send(transport, 64, 10, 0);
-        assert_eq!((sent, report), (0, Report::default()), "{transport}");
+        assert_eq!(
+            (sent, report.received, report.out_of_order, report.corrupt),
+            (0, 0, 0, 0),
+            "{transport}"
+        );
     }
 }
 
