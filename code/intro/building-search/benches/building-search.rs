@@ -2,7 +2,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use intro_building_search::{Strategy, door_code, fixed_pool_with_chunk, is_marked};
+use intro_building_search::{
+    Strategy, door_code, fixed_pool, fixed_pool_with_chunk, is_marked, is_marked_uneven,
+    sequential, split_at_each_fork,
+};
 
 /// The default building of the CLI; one sequential search of it takes a
 /// little over 100 ms.
@@ -59,5 +62,37 @@ fn chunk(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, workers, chunk);
+/// An uneven building: the first quarter of its rooms take several times as
+/// long to check as the rest, and no room is marked. Splitting at each fork
+/// divides the rooms, not the work, so the searcher that holds the slow
+/// quarter finishes long after the others; the pool hands out blocks as
+/// searchers come back, so the work, not the rooms, is shared out.
+fn uneven(c: &mut Criterion) {
+    const UNEVEN_ROOMS: u64 = ROOMS / 4;
+    let target = door_code(UNEVEN_ROOMS);
+    let check = |room| is_marked_uneven(room, black_box(target), UNEVEN_ROOMS);
+    let mut group = c.benchmark_group("intro-building-search/uneven");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_millis(2_000));
+    group.bench_function(BenchmarkId::new("sequential", 1), |b| {
+        b.iter(|| sequential(UNEVEN_ROOMS, check))
+    });
+    for workers in [2, 4, 8] {
+        group.bench_with_input(
+            BenchmarkId::new(Strategy::SplitAtEachFork.name(), workers),
+            &workers,
+            |b, &w| b.iter(|| split_at_each_fork(UNEVEN_ROOMS, w, check)),
+        );
+        group.bench_with_input(
+            BenchmarkId::new(Strategy::FixedPool.name(), workers),
+            &workers,
+            |b, &w| b.iter(|| fixed_pool(UNEVEN_ROOMS, w, check)),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, workers, chunk, uneven);
 criterion_main!(benches);

@@ -6,6 +6,7 @@
 //! (`fixed_pool`). All of them stop as soon as one searcher finds the room.
 #![forbid(unsafe_code)]
 
+use std::hint::black_box;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::{self, Scope};
@@ -28,6 +29,11 @@ pub const MIX_ROUNDS: u32 = 6;
 /// function of the room number. Each round is a bijection on `u64`, so two
 /// rooms never share a code, and the only way to find the room with a given
 /// code is to compute codes until one matches: pure CPU work, no memory.
+///
+/// One round is one step of the SplitMix64 generator (Steele, Lea and Flood,
+/// "Fast splittable pseudorandom number generators", OOPSLA 2014) applied to
+/// the room number: add its increment, then mix with its output function. The
+/// three constants are the ones Sebastiano Vigna's `splitmix64.c` uses.
 pub fn door_code(room: u64) -> u64 {
     let mut x = room;
     for _ in 0..MIX_ROUNDS {
@@ -44,6 +50,23 @@ pub fn is_marked(room: u64, target_code: u64) -> bool {
     door_code(room) == target_code
 }
 // ANCHOR_END: door_code
+
+// ANCHOR: uneven
+/// How many times as long a room in the slow part of an uneven building
+/// takes to check as any other room.
+pub const HEAVY: u32 = 7;
+
+/// The test of an uneven building of `rooms` rooms: the first quarter of its
+/// rooms are full of filing cabinets, and each takes HEAVY times as long to
+/// check. The answer is the one [`is_marked`] gives; only the cost differs.
+pub fn is_marked_uneven(room: u64, target_code: u64, rooms: u64) -> bool {
+    let looks = if room < rooms / 4 { HEAVY } else { 1 };
+    // black_box keeps the optimiser from computing the code only once.
+    (0..looks).fold(false, |marked, _| {
+        marked | is_marked(black_box(room), target_code)
+    })
+}
+// ANCHOR_END: uneven
 
 // ANCHOR: sequential
 /// One searcher checks rooms `0..rooms` in order and stops at the first

@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use intro_building_search::{
-    CHUNK, Strategy, door_code, fixed_pool, fixed_pool_with_chunk, is_marked, sequential,
-    split_at_each_fork,
+    CHUNK, Strategy, door_code, fixed_pool, fixed_pool_with_chunk, is_marked, is_marked_uneven,
+    sequential, split_at_each_fork,
 };
 
 /// A prime, so that no worker count from 2 to 8 and no chunk size divides it.
@@ -189,5 +189,25 @@ fn searchers_stop_once_the_room_is_found() {
             fixed_pool(rooms, workers, |room| is_marked(room, target)),
             Some(0)
         );
+    }
+}
+
+#[test]
+fn the_uneven_building_has_the_same_answers_at_a_different_cost() {
+    let target = door_code(ROOMS / 8); // a room in the slow quarter
+    for room in 0..ROOMS {
+        assert_eq!(
+            is_marked_uneven(room, target, ROOMS),
+            is_marked(room, target),
+            "room {room}"
+        );
+    }
+    for marked in interesting_rooms(ROOMS) {
+        let target = door_code(marked);
+        let check = |room| is_marked_uneven(room, target, ROOMS);
+        for workers in [1, 2, 3, 8] {
+            assert_eq!(split_at_each_fork(ROOMS, workers, check), Some(marked));
+            assert_eq!(fixed_pool(ROOMS, workers, check), Some(marked));
+        }
     }
 }

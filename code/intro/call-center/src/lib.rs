@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 // ANCHOR: prng
-/// A tiny seeded random number generator (SplitMix64): the same seed always
-/// gives the same numbers, so a schedule can be replayed exactly.
+/// A tiny seeded random number generator: the same seed always gives the
+/// same numbers, so a schedule can be replayed exactly. This is SplitMix64
+/// (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
+/// OOPSLA 2014), with the constants of Sebastiano Vigna's `splitmix64.c`.
 #[derive(Clone, Debug)]
 pub struct SplitMix64 {
     state: u64,
