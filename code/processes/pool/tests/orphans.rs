@@ -1,7 +1,7 @@
 //! No process outlives its pool. Alone in its own test program, so that the
 //! only children this process can have are the ones this test starts.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use processes_pool::{
     children_left, children_of, pool_map, procspawn_spawn_join, square_unless_13,
@@ -16,10 +16,27 @@ fn no_child_process_is_left_after_the_pool_is_dropped() {
     for _ in 0..3 {
         let pool = Pool::new(3).unwrap();
         // The pool's workers are our children while it lives.
-        assert_eq!(children_of(me).len(), 3, "{:?}", children_of(me));
-        // A panicking task makes the pool replace a worker.
+        let before = children_of(me);
+        assert_eq!(before.len(), 3, "{before:?}");
+        // A panicking task kills its worker, and the pool replaces it: soon
+        // there are three workers again, and one of them is new.
         let results = pool_map(&pool, 11..=15u64, square_unless_13);
         assert_eq!(results.iter().filter(|r| r.is_err()).count(), 1);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let replaced = loop {
+            let now = children_of(me);
+            let new = now.iter().filter(|pid| !before.contains(pid)).count();
+            if (now.len() == 3 && new == 1) || Instant::now() > deadline {
+                break now;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let new = replaced.iter().filter(|pid| !before.contains(pid)).count();
+        assert_eq!(
+            (replaced.len(), new),
+            (3, 1),
+            "before {before:?}, after {replaced:?}"
+        );
         drop(pool);
         // Dropping the pool kills and reaps its workers; a replacement being
         // started right then is reaped by its monitor thread soon after.

@@ -62,13 +62,14 @@ fn a_panicking_task_is_an_error_in_its_place_and_the_pool_carries_on() {
             assert_eq!(*result.as_ref().unwrap(), n * n);
         }
     }
-    // The worker was replaced: the pool still has its size and still works.
+    // The parent carries on, and so does the pool: the next map succeeds.
+    // (That the dead worker was replaced is checked in tests/orphans.rs,
+    // where no other test's processes can be counted by mistake.)
     let again: Vec<u64> = pool_map(&pool, [2u64, 3, 4], square_unless_13)
         .into_iter()
         .map(|r| r.unwrap())
         .collect();
     assert_eq!(again, [4, 9, 16]);
-    assert_eq!(pool.size(), 2);
 }
 
 #[test]
