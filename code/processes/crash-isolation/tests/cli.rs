@@ -1,11 +1,4 @@
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_processes-crash-isolation"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::process::Command;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
@@ -27,7 +20,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_reports_every_crash_and_loses_nothing() {
-    let out = run(&[
+    let args = [
         "--jobs",
         "30",
         "--workers",
@@ -40,9 +33,8 @@ fn a_small_run_reports_every_crash_and_loses_nothing() {
         "1",
         "--deadline-ms",
         "1500",
-    ]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    ];
+    let stdout = support_kit::stdout_of(env!("CARGO_BIN_EXE_processes-crash-isolation"), &args);
     let line = |start: &str| {
         stdout
             .lines()
@@ -83,8 +75,6 @@ fn a_worker_fed_a_line_that_is_not_a_job_says_so_in_one_line() {
         .write_all(b"{\"id\":1}\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: not a job"), "{stderr}");
+    let line = support_kit::testing::one_error_line(&out, 2);
+    assert!(line.starts_with("error: not a job"), "{line}");
 }

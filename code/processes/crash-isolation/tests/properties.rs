@@ -5,11 +5,12 @@ mod common;
 use std::io::Cursor;
 use std::time::Duration;
 
-use common::{assert_no_children, one_at_a_time, program, within};
+use common::program;
 use processes_crash_isolation::{
     Config, Death, Fault, Job, Report, Summary, expected, faults, plan, serve, spawn_and_answer,
     supervise, work,
 };
+use support_kit::testing::{assert_no_children, one_at_a_time, within};
 
 const LIMIT: Duration = Duration::from_secs(120);
 const WIDTH: u64 = 400;

@@ -1,12 +1,3 @@
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_processes-ipc-channel"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 9] = [
@@ -25,9 +16,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_gets_every_response_right_and_leaves_no_process_behind() {
-    let out = run(&["--requests", "50"]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_processes-ipc-channel"),
+        &["--requests", "50"],
+    );
     assert!(!stdout.contains("NO"), "{stdout}");
     assert!(
         stdout.contains("50 sums and 50 word counts: 100 responses right: yes"),

@@ -5,8 +5,9 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use common::{assert_no_children, one_at_a_time, program, within};
+use common::program;
 use processes_ipc_channel::{Error, Request, Response, Worker, answer, requests, text_of};
+use support_kit::testing::{assert_no_children, children, one_at_a_time, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -46,7 +47,7 @@ fn the_worker_is_another_process_and_says_who_it_is() {
         let worker = Worker::spawn(program(), PATIENCE).unwrap();
         assert_ne!(worker.pid(), std::process::id());
         assert_eq!(worker.pid(), worker.child_id());
-        assert_eq!(common::children(), vec![worker.pid()]);
+        assert_eq!(children(), vec![worker.pid()]);
         let (served, status) = worker.shutdown().unwrap();
         assert_eq!(served, 0);
         assert!(status.success());

@@ -1,19 +1,7 @@
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_processes-pipes"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn assert_usage_error(out: &Output, what: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
-    assert!(stderr.starts_with("error: "), "{what}: {stderr}");
-}
+use support_kit::testing::one_error_line;
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
@@ -52,15 +40,16 @@ fn a_worker_fed_a_line_that_is_not_a_job_says_so_in_one_line() {
             .write_all(input.as_bytes())
             .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert_usage_error(&out, input);
+        one_error_line(&out, 2);
     }
 }
 
 #[test]
 fn a_small_run_checks_out_and_leaves_no_process_behind() {
-    let out = run(&["--jobs", "20", "--asks", "10", "--patience-ms", "200"]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_processes-pipes"),
+        &["--jobs", "20", "--asks", "10", "--patience-ms", "200"],
+    );
     assert!(
         stdout.contains("every job answered exactly once and correctly: yes"),
         "{stdout}"

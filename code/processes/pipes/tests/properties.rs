@@ -5,11 +5,12 @@ mod common;
 use std::io::{self, Cursor};
 use std::time::Duration;
 
-use common::{assert_no_children, one_at_a_time, program, within};
+use common::program;
 use processes_pipes::{
     Answer, Job, Outcome, PIPE_BUFFER, Worker, check, children_of, jobs, jobs_for_output,
     read_then_wait, serve, solve, wait_then_read,
 };
+use support_kit::testing::{assert_no_children, one_at_a_time, within};
 
 const LIMIT: Duration = Duration::from_secs(60);
 

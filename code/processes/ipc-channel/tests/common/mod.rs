@@ -1,10 +1,8 @@
-//! The chapter's shared test helpers (one test at a time, a time limit, the
-//! orphan check), and the binary these tests start as a worker.
-#![allow(dead_code, unused_imports)]
+//! The binary these tests start as a worker. The helpers they share with the
+//! other crates (one test at a time, a time limit, the orphan check) are in
+//! `support_kit::testing`.
 
 use std::path::Path;
-
-pub use processes_pipes::testing::{assert_no_children, children, one_at_a_time, within};
 
 /// The binary the tests start as a worker.
 pub fn program() -> &'static Path {
