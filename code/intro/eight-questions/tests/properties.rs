@@ -70,9 +70,11 @@ fn shared_counters_count_exactly_n_times_k() {
 }
 
 #[test]
-fn spawn_returns_no_later_than_join() {
-    let (spawned, joined) = spawn_returns_at_once(Duration::from_millis(5));
-    assert!(spawned <= joined);
+fn join_returns_only_after_the_work() {
+    // The task sleeps 5 ms, so its join cannot return sooner. (That spawn
+    // returns before the work is done is a matter of timing, which a test
+    // must not assert; the book's output shows it instead.)
+    let (_, joined) = spawn_returns_at_once(Duration::from_millis(5));
     assert!(
         joined >= Duration::from_millis(5),
         "join waits for the work"
