@@ -1,10 +1,10 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use processes_fully_loaded::{DEFAULT_ROUNDS, Strategy, process_pool, run, tasks};
-use support_kit::{grouped, human_duration, three_digits};
+use support_kit::{fastest_of, grouped, human_duration, three_digits};
 
 /// Fully loaded: one CPU-heavy task per core (a chain of SHA-256 hashes), run
 /// by a plain loop, a pool of worker processes, scoped threads and rayon.
@@ -35,10 +35,7 @@ fn main() {
     let mut rows = Vec::new();
     let mut pool_start = Duration::MAX;
     for strategy in Strategy::ALL {
-        let mut best = Duration::MAX;
-        let mut digests = Vec::new();
-        for _ in 0..args.repeat {
-            let start = Instant::now();
+        let (best, digests) = fastest_of(args.repeat, || {
             let result = if strategy == Strategy::ProcessPool {
                 process_pool(&work, workers).map(|(digests, start_up)| {
                     pool_start = pool_start.min(start_up);
@@ -47,13 +44,12 @@ fn main() {
             } else {
                 run(strategy, &work, workers)
             };
-            best = best.min(start.elapsed());
-            digests = result.unwrap_or_else(|err| {
+            bar.inc(1);
+            result.unwrap_or_else(|err| {
                 eprintln!("error: {} failed: {err}", strategy.name());
                 std::process::exit(1);
-            });
-            bar.inc(1);
-        }
+            })
+        });
         rows.push((strategy, best, digests));
     }
     bar.finish_and_clear();

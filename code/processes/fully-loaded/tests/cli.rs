@@ -1,5 +1,3 @@
-use std::process::Command;
-
 const EXE: &str = env!("CARGO_BIN_EXE_processes-fully-loaded");
 
 #[test]
@@ -18,12 +16,8 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_lists_every_strategy_and_they_agree() {
-    let out = Command::new(EXE)
-        .args(["--tasks", "3", "--rounds", "1000", "--repeat", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout =
+        support_kit::stdout_of(EXE, &["--tasks", "3", "--rounds", "1000", "--repeat", "1"]);
     for name in ["sequential", "process-pool", "threads", "rayon"] {
         assert!(
             stdout.lines().any(|l| l.starts_with(name)),

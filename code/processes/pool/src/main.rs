@@ -9,7 +9,7 @@ use processes_pool::{
     work, work_batch,
 };
 use procspawn::Pool;
-use support_kit::{grouped, human_duration, three_digits};
+use support_kit::{fastest_of, grouped, human_duration, three_digits};
 
 /// Python's Pool.map in Rust: procspawn's process pool against rayon and a
 /// plain loop. Prints what it costs to start a thread or a process, then maps
@@ -46,15 +46,6 @@ fn time_it<T>(samples: u64, mut run: impl FnMut() -> T) -> Duration {
             })
             .collect(),
     )
-}
-
-fn fastest_of_two<T>(mut run: impl FnMut() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let first = run();
-    let once = start.elapsed();
-    let start = Instant::now();
-    let _ = run();
-    (once.min(start.elapsed()), first)
 }
 
 fn main() {
@@ -121,11 +112,12 @@ fn main() {
     let sizes = [1_000, 100_000, 1_000_000, 10_000_000];
     for steps in sizes.into_iter().filter(|&s| s <= args.max_steps) {
         let items = tasks(args.tasks, steps);
-        let (sequential, expected) = fastest_of_two(|| sequential_map(items.clone(), work));
-        let (pooled, from_pool) = fastest_of_two(|| pool_map(&pool, items.clone(), work));
-        let (chunked, from_chunks) =
-            fastest_of_two(|| pool_map_chunked(&pool, items.clone(), workers, work_batch));
-        let (threads, from_rayon) = fastest_of_two(|| rayon_map(items.clone(), work));
+        let (sequential, expected) = fastest_of(2, || sequential_map(items.clone(), work));
+        let (pooled, from_pool) = fastest_of(2, || pool_map(&pool, items.clone(), work));
+        let (chunked, from_chunks) = fastest_of(2, || {
+            pool_map_chunked(&pool, items.clone(), workers, work_batch)
+        });
+        let (threads, from_rayon) = fastest_of(2, || rayon_map(items.clone(), work));
         let from_pool: Option<Vec<u64>> = from_pool.into_iter().map(Result::ok).collect();
         same &= from_pool.as_ref() == Some(&expected)
             && from_chunks.ok().as_ref() == Some(&expected)

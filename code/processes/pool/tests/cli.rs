@@ -1,5 +1,3 @@
-use std::process::Command;
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 9] = [
@@ -18,8 +16,9 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_agrees_and_leaves_no_process_behind() {
-    let out = Command::new(env!("CARGO_BIN_EXE_processes-pool"))
-        .args([
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_processes-pool"),
+        &[
             "--workers",
             "2",
             "--tasks",
@@ -28,11 +27,8 @@ fn a_small_run_agrees_and_leaves_no_process_behind() {
             "1",
             "--max-steps",
             "1000",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+        ],
+    );
     assert!(
         stdout.contains("same results in the same order every way: yes"),
         "{stdout}"

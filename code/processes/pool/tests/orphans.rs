@@ -3,10 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use processes_pool::{
-    children_left, children_of, pool_map, procspawn_spawn_join, square_unless_13,
-};
+use processes_pool::{pool_map, procspawn_spawn_join, square_unless_13};
 use procspawn::Pool;
+use support_kit::testing::{children_left, children_of};
 
 procspawn::enable_test_support!();
 

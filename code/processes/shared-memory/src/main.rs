@@ -1,6 +1,6 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use processes_shared_memory::{
@@ -69,15 +69,10 @@ fn main() {
                 .unwrap_or_else(|err| fail("starting a receiver", err));
             // One batch to warm up, then the timed ones. CPU time is counted
             // over all of them, in this process and in the worker.
-            let mut best = Duration::MAX;
             let cpu_before = cpu_time();
-            for round in 0..=args.repeat {
-                let start = Instant::now();
-                link.send_batch().unwrap_or_else(|err| fail("sending", err));
-                if round > 0 {
-                    best = best.min(start.elapsed());
-                }
-            }
+            let mut send = || link.send_batch().unwrap_or_else(|err| fail("sending", err));
+            send();
+            let (best, ()) = support_kit::fastest_of(args.repeat, send);
             let sender_cpu = cpu_time() - cpu_before;
             let report = link.finish().unwrap_or_else(|err| fail("finishing", err));
             all_intact &=

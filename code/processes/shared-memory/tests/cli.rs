@@ -1,4 +1,4 @@
-use std::process::Command;
+use support_kit::testing::run;
 
 const EXE: &str = env!("CARGO_BIN_EXE_processes-shared-memory");
 
@@ -19,29 +19,27 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_worker_with_bad_arguments_fails_with_one_line() {
-    let out = Command::new(EXE)
-        .args([
+    let out = run(
+        EXE,
+        &[
             "__worker",
             "count",
             "/nonexistent/file",
             "atomic",
             "10",
             "1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8(out.stderr).unwrap().lines().count(), 1);
 }
 
 #[test]
 fn a_small_run_counts_exactly_and_delivers_everything() {
-    let out = Command::new(EXE)
-        .args(["--processes", "2", "--increments", "1000", "--repeat", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        EXE,
+        &["--processes", "2", "--increments", "1000", "--repeat", "1"],
+    );
     let atomic = stdout.lines().find(|l| l.starts_with("fetch_add")).unwrap();
     assert_eq!(
         atomic.split_whitespace().collect::<Vec<_>>(),

@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use processes_shared_memory::{Link, Method, Transport, children_left, count_in_processes};
+use processes_shared_memory::{Link, Method, Transport, count_in_processes};
+use support_kit::testing::children_left;
 
 #[test]
 fn no_child_process_is_left_behind() {

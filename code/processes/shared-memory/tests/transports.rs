@@ -1,24 +1,13 @@
 //! Every transport delivers every message, intact and in order.
 
 use std::path::Path;
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 use processes_shared_memory::{Check, Link, RING_BYTES, Report, Transport, check, stamp, template};
+use support_kit::testing::within;
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_processes-shared-memory"))
-}
-
-/// Runs `f` on its own thread and fails the test if it takes longer than
-/// `limit`, instead of hanging.
-fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).expect("finished in time")
 }
 
 fn send(transport: Transport, bytes: usize, batch: u64, batches: u64) -> (u64, Report) {
