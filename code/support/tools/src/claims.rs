@@ -86,8 +86,14 @@ fn parse(text: &str) -> std::result::Result<Claim, String> {
         let (lo, hi) = inner
             .split_once(',')
             .ok_or_else(|| format!("'{range}' should be a range like [0.9, 1.1]"))?;
-        let lo: f64 = lo.trim().parse().map_err(|_| format!("bad number '{lo}'"))?;
-        let hi: f64 = hi.trim().parse().map_err(|_| format!("bad number '{hi}'"))?;
+        let lo: f64 = lo
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad number '{lo}'"))?;
+        let hi: f64 = hi
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad number '{hi}'"))?;
         return Ok(Claim::Within(term(left)?, lo, hi));
     }
     for (symbol, op) in [
@@ -184,11 +190,7 @@ fn holds(claim: &Claim, points: &BTreeMap<String, Point>) -> std::result::Result
             } else {
                 "the data says the opposite"
             };
-            Err(format!(
-                "{} vs {}: {advice}",
-                show(left, a),
-                show(right, b)
-            ))
+            Err(format!("{} vs {}: {advice}", show(left, a), show(right, b)))
         }
     }
 }
@@ -302,9 +304,9 @@ fn pages(ws: &Workspace, chapters: &[String]) -> Vec<PathBuf> {
         .filter(|p| !p.components().any(|c| c.as_os_str() == "generated"))
         .filter(|p| {
             chapters.is_empty()
-                || chapters.iter().any(|ch| {
-                    p.strip_prefix(ws.root.join("book").join(ch)).is_ok()
-                })
+                || chapters
+                    .iter()
+                    .any(|ch| p.strip_prefix(ws.root.join("book").join(ch)).is_ok())
         })
         .collect()
 }
@@ -448,7 +450,11 @@ mod tests {
 
     #[test]
     fn bad_claims_say_why() {
-        assert!(check("g/fast < g/missing").unwrap_err().contains("no measured"));
+        assert!(
+            check("g/fast < g/missing")
+                .unwrap_err()
+                .contains("no measured")
+        );
         assert!(check("g/fast g/slow").unwrap_err().contains("no operator"));
         assert!(check("5ms > g/fast").unwrap_err().contains("on the left"));
         assert!(check("g/fast ~ 5ms").is_err());

@@ -135,7 +135,10 @@ pub(crate) fn render_from_criterion(
             .or_insert_with(|| GroupData {
                 group: group.clone(),
                 package: ex.package.clone(),
-                provenance: provenance.clone(),
+                provenance: provenance.with_services(crate::services::versions(
+                    &ws.root,
+                    &ex.needs.iter().cloned().collect(),
+                )),
                 benchmarks: Vec::new(),
             })
             .benchmarks
@@ -194,12 +197,27 @@ pub(crate) fn rerender(ws: &Workspace) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
-    let listed: Vec<String> = read_list(list)?;
+/// Checks the data of the selected packages (all when `packages` is empty)
+/// against `list`, the benchmarks those packages define.
+pub(crate) fn check(ws: &Workspace, list: &Path, packages: &[String]) -> Result<()> {
+    let selected: Vec<&str> = ws
+        .select(packages)?
+        .iter()
+        .map(|e| e.package.as_str())
+        .collect();
+    let in_selection =
+        |id: &str| owner(ws, id).is_some_and(|e| selected.contains(&e.package.as_str()));
+    let listed: Vec<String> = read_list(list)?
+        .into_iter()
+        .filter(|id| owner(ws, id).is_none() || in_selection(id))
+        .collect();
     let listed_set: BTreeSet<&String> = listed.iter().collect();
     let mut problems = Vec::new();
     let mut with_data: BTreeSet<String> = BTreeSet::new();
-    let all = load_all(ws)?;
+    let all: Vec<(PathBuf, GroupData)> = load_all(ws)?
+        .into_iter()
+        .filter(|(_, d)| owner(ws, &d.group).is_none() || in_selection(&d.group))
+        .collect();
     for (file, data) in &all {
         let at = ws.relative(file).display().to_string();
         let Some(ex) = owner(ws, &data.group) else {
@@ -252,7 +270,11 @@ pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
             ));
         }
     }
-    for ex in &ws.examples {
+    for ex in ws
+        .examples
+        .iter()
+        .filter(|e| selected.contains(&e.package.as_str()))
+    {
         for group in ex.charts.keys() {
             if !all.iter().any(|(_, d)| &d.group == group) {
                 problems.push(format!(
@@ -262,7 +284,13 @@ pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
             }
         }
     }
-    let dirs: BTreeSet<&str> = ws.examples.iter().map(|e| e.chapter.as_str()).collect();
+    let every = load_all(ws)?;
+    let dirs: BTreeSet<&str> = ws
+        .examples
+        .iter()
+        .filter(|e| selected.contains(&e.package.as_str()))
+        .map(|e| e.chapter.as_str())
+        .collect();
     for chapter in dirs {
         for file in files_under(&ws.generated_dir(chapter), &[".md", ".svg"]) {
             let stem = file
@@ -270,7 +298,7 @@ pub(crate) fn check(ws: &Workspace, list: &Path) -> Result<()> {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            if !all.iter().any(|(_, d)| slug(&d.group) == stem) {
+            if !every.iter().any(|(_, d)| slug(&d.group) == stem) {
                 problems.push(format!(
                     "{}: a table or chart without data; delete it",
                     ws.relative(&file).display()

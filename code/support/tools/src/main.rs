@@ -1,4 +1,6 @@
-//! `book-tools`: the machinery behind `scripts/measure` and `scripts/test`.
+//! `book-tools`: the one home of the book's machinery. `scripts/test`,
+//! `scripts/measure`, `scripts/book` and the scaffolding scripts are thin
+//! wrappers that build this tool and hand it their arguments.
 //! Every check prints what it looked at and fails with one line per problem.
 #![forbid(unsafe_code)]
 
@@ -6,9 +8,13 @@ mod chart;
 mod claims;
 mod data;
 mod includes;
+mod layout;
 mod links;
 mod outputs;
+mod pipeline;
 mod provenance;
+mod scaffold;
+mod select;
 mod services;
 mod workspace;
 
@@ -16,7 +22,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// The book's build tool (run it through scripts/measure and scripts/test).
+use crate::select::Selection;
+use crate::workspace::Workspace;
+
+/// The book's build tool (usually run through the scripts in scripts/).
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -26,8 +35,72 @@ struct Args {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Every check CI runs, for the whole book or the named chapters and packages.
+    Test {
+        /// Chapters (csp) or example packages (csp-pipeline); none means everything.
+        names: Vec<String>,
+        /// Leave out the mdBook build (CI builds the book in a job of its own).
+        #[arg(long)]
+        skip_book: bool,
+        /// Only the fast static checks: formatting, layout, includes, claims, workflows, clippy.
+        #[arg(long)]
+        lints_only: bool,
+        /// List the chapters and their packages, and stop.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Re-run benchmarks and captured commands and regenerate what the book shows from them.
+    Measure {
+        /// Chapters or example packages; none means every example.
+        names: Vec<String>,
+        /// An example package (the same as naming it; kept for `scripts/measure -p NAME`).
+        #[arg(short, long = "package")]
+        package: Vec<String>,
+    },
+    /// Build the book (links and fragments checked) or serve a live preview.
+    Book {
+        #[command(subcommand)]
+        action: BookAction,
+    },
+    /// The chapters, their packages and the services they need.
+    List {
+        /// As JSON, for CI's job matrix.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start or check services the examples talk to (rabbitmq, redis, python, celery, erlang).
+    Services {
+        /// Which services; none means every service some crate declares.
+        names: Vec<String>,
+    },
+    /// Scaffold a chapter: book/<name>/index.md, results.md and its SUMMARY entry.
+    NewChapter {
+        /// The chapter's folder and package prefix, like `rayon`.
+        name: String,
+        /// Its title in the table of contents, like "Data Parallelism".
+        title: String,
+    },
+    /// Scaffold an example crate in the book's shape.
+    NewExample {
+        /// The chapter, like `csp`.
+        chapter: String,
+        /// The example, like `pipeline` (package csp-pipeline).
+        name: String,
+    },
     /// Fail on a missing include file, a missing anchor, a line-number include or an anchor no chapter uses.
     CheckIncludes,
+    /// Fail when a crate's folder, package name and chapter disagree, or an example has no page.
+    CheckLayout,
+    /// Check every `<!-- claim: ... -->` against the measured data, and refuse comparative
+    /// paragraphs that carry none (see CONTRIBUTING.md, "Checked claims").
+    CheckClaims {
+        /// Only these chapters (default: the whole book).
+        #[arg(long)]
+        chapter: Vec<String>,
+        /// List the claims that fail and succeed anyway (after a re-measure).
+        #[arg(long)]
+        report_only: bool,
+    },
     /// Run each example's captured command and write its output under book/<chapter>/generated/.
     Capture {
         /// Only these packages (default: all).
@@ -35,7 +108,11 @@ enum Command {
         package: Vec<String>,
     },
     /// Re-run each captured command and fail when the output's shape no longer matches the book.
-    CheckOutputs,
+    CheckOutputs {
+        /// Only these packages (default: all).
+        #[arg(short, long)]
+        package: Vec<String>,
+    },
     /// Turn criterion's estimates into data files, markdown tables and SVG charts.
     Render {
         /// Only these packages (default: all).
@@ -53,16 +130,9 @@ enum Command {
         /// File holding the output of `cargo bench -- --list`.
         #[arg(long)]
         list: PathBuf,
-    },
-    /// Check every `<!-- claim: ... -->` against the measured data, and refuse comparative
-    /// paragraphs that carry none (see CONTRIBUTING.md, "Checked claims").
-    CheckClaims {
-        /// Only these chapters (default: the whole book).
-        #[arg(long)]
-        chapter: Vec<String>,
-        /// List the claims that fail and succeed anyway (after a re-measure).
-        #[arg(long)]
-        report_only: bool,
+        /// Only these packages (default: all).
+        #[arg(short, long)]
+        package: Vec<String>,
     },
     /// Fail on `#fragment` links in the built HTML that point at no id.
     CheckFragments {
@@ -71,29 +141,119 @@ enum Command {
     },
 }
 
-fn main() {
-    let args: Args = support_kit::parse_args();
-    let result = match args.command {
-        Command::CheckIncludes => workspace::Workspace::load().and_then(|ws| includes::check(&ws)),
-        Command::Capture { package } => {
-            workspace::Workspace::load().and_then(|ws| outputs::capture(&ws, &package))
+#[derive(Subcommand, Debug)]
+enum BookAction {
+    /// Build into target/book/html with every link checked.
+    Build,
+    /// Serve a live preview on 127.0.0.1.
+    Serve {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+}
+
+/// A problem that is the caller's (exit 2) or the book's (exit 1).
+enum Failure {
+    Usage(String),
+    Problem(String),
+}
+
+impl From<String> for Failure {
+    fn from(problem: String) -> Failure {
+        Failure::Problem(problem)
+    }
+}
+
+fn selection(ws: &Workspace, names: &[String]) -> Result<Selection, Failure> {
+    Selection::resolve(ws, names).map_err(Failure::Usage)
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    if let Command::CheckFragments { html } = &command {
+        return Ok(links::check_fragments(html)?);
+    }
+    let ws = Workspace::load()?;
+    match command {
+        Command::Test {
+            names,
+            skip_book,
+            lints_only,
+            list,
+        } => {
+            if list {
+                return Ok(pipeline::list(&ws, false)?);
+            }
+            let sel = selection(&ws, &names)?;
+            let skip = pipeline::Skip {
+                book: skip_book,
+                after_lints: lints_only,
+            };
+            Ok(pipeline::test(&ws, &sel, skip)?)
         }
-        Command::CheckOutputs => workspace::Workspace::load().and_then(|ws| outputs::check(&ws)),
-        Command::Render { package, list } => workspace::Workspace::load()
-            .and_then(|ws| data::render_from_criterion(&ws, &package, &list)),
-        Command::Rerender => workspace::Workspace::load().and_then(|ws| data::rerender(&ws)),
-        Command::CheckData { list } => {
-            workspace::Workspace::load().and_then(|ws| data::check(&ws, &list))
+        Command::Measure { mut names, package } => {
+            names.extend(package);
+            let sel = selection(&ws, &names)?;
+            Ok(pipeline::measure(&ws, &sel)?)
         }
+        Command::Book { action } => Ok(match action {
+            BookAction::Build => pipeline::build_book(&ws)?,
+            BookAction::Serve { port } => pipeline::serve_book(&ws, port)?,
+        }),
+        Command::List { json } => Ok(pipeline::list(&ws, json)?),
+        Command::Services { names } => {
+            let known: Vec<&str> = services::SERVICES.iter().map(|(s, _)| *s).collect();
+            for name in &names {
+                if !known.contains(&name.as_str()) {
+                    return Err(Failure::Usage(format!(
+                        "unknown service '{name}' (known: {})",
+                        known.join(", ")
+                    )));
+                }
+            }
+            let wanted = if names.is_empty() {
+                selection(&ws, &[])?.needs(&ws)
+            } else {
+                names.into_iter().collect()
+            };
+            services::ensure(&ws, &wanted)?;
+            println!(
+                "services ready: {}",
+                wanted.into_iter().collect::<Vec<_>>().join(", ")
+            );
+            Ok(())
+        }
+        Command::NewChapter { name, title } => {
+            scaffold::new_chapter(&ws, &name, &title).map_err(Failure::Usage)
+        }
+        Command::NewExample { chapter, name } => {
+            scaffold::new_example(&ws, &chapter, &name).map_err(Failure::Usage)
+        }
+        Command::CheckIncludes => Ok(includes::check(&ws)?),
+        Command::CheckLayout => Ok(layout::check(&ws)?),
         Command::CheckClaims {
             chapter,
             report_only,
-        } => workspace::Workspace::load()
-            .and_then(|ws| claims::check(&ws, &chapter, report_only)),
-        Command::CheckFragments { html } => links::check_fragments(&html),
-    };
-    if let Err(problem) = result {
-        eprintln!("book-tools: {problem}");
-        std::process::exit(1);
+        } => Ok(claims::check(&ws, &chapter, report_only)?),
+        Command::Capture { package } => Ok(outputs::capture(&ws, &package)?),
+        Command::CheckOutputs { package } => Ok(outputs::check(&ws, &package)?),
+        Command::Render { package, list } => Ok(data::render_from_criterion(&ws, &package, &list)?),
+        Command::Rerender => Ok(data::rerender(&ws)?),
+        Command::CheckData { list, package } => Ok(data::check(&ws, &list, &package)?),
+        Command::CheckFragments { .. } => unreachable!("handled above"),
+    }
+}
+
+fn main() {
+    let args: Args = support_kit::parse_args();
+    match dispatch(args.command) {
+        Ok(()) => {}
+        Err(Failure::Usage(problem)) => {
+            eprintln!("book-tools: {problem}");
+            std::process::exit(2);
+        }
+        Err(Failure::Problem(problem)) => {
+            eprintln!("book-tools: {problem}");
+            std::process::exit(1);
+        }
     }
 }

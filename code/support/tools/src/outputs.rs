@@ -95,6 +95,10 @@ fn run(ws: &Workspace, ex: &Example, spec: &OutputSpec) -> Result<String> {
 pub(crate) fn capture(ws: &Workspace, packages: &[String]) -> Result<()> {
     let provenance = Provenance::here(&ws.root);
     for ex in ws.select(packages)? {
+        let provenance = provenance.with_services(crate::services::versions(
+            &ws.root,
+            &ex.needs.iter().cloned().collect(),
+        ));
         for spec in &ex.outputs {
             let path = output_path(ws, ex, spec);
             println!("capture: {}", command_line(ex, spec));
@@ -120,11 +124,13 @@ fn ensure_newline(text: &str) -> String {
     }
 }
 
-pub(crate) fn check(ws: &Workspace) -> Result<()> {
+/// Re-runs the selected examples' captured commands (all when `packages` is empty).
+pub(crate) fn check(ws: &Workspace, packages: &[String]) -> Result<()> {
     let mut problems = Vec::new();
     let mut checked = 0;
     let mut expected_files = Vec::new();
-    for ex in &ws.examples {
+    let selected = ws.select(packages)?;
+    for ex in &selected {
         for spec in &ex.outputs {
             checked += 1;
             let path = output_path(ws, ex, spec);
@@ -169,15 +175,19 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
             }
         }
     }
-    for chapter in ws
-        .examples
+    for chapter in selected
         .iter()
         .map(|e| e.chapter.clone())
         .collect::<std::collections::BTreeSet<_>>()
     {
         let dir = ws.generated_dir(&chapter);
         for file in crate::workspace::files_under(&dir, &[".txt"]) {
-            if !expected_files.contains(&file) {
+            let owned_elsewhere = ws.examples.iter().any(|e| {
+                e.chapter == chapter
+                    && !selected.iter().any(|s| s.package == e.package)
+                    && e.outputs.iter().any(|o| output_path(ws, e, o) == file)
+            });
+            if !expected_files.contains(&file) && !owned_elsewhere {
                 problems.push(format!(
                     "{}: no example captures this output any more; delete it",
                     ws.relative(&file).display()

@@ -1,5 +1,6 @@
 //! Where and when a number was measured: the stamp every table, chart and
 //! captured output carries.
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,6 +15,13 @@ pub(crate) struct Provenance {
     pub(crate) rustc: String,
     pub(crate) commit: String,
     pub(crate) date: String,
+    /// The hypervisor (and container) the run was in, if any: a virtual
+    /// machine's vCPUs and wake-ups cost more than bare metal's cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) virtualization: Option<String>,
+    /// Versions of the services a benchmark talked to (RabbitMQ, Erlang, CPython, Celery).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) services: BTreeMap<String, String>,
 }
 
 impl Provenance {
@@ -26,21 +34,42 @@ impl Provenance {
                 .unwrap_or_else(|| "rustc (unknown version)".into()),
             commit: commit(root),
             date: today(),
+            virtualization: virtualization(),
+            services: BTreeMap::new(),
+        }
+    }
+
+    /// The same stamp with the versions of the services a package uses.
+    pub(crate) fn with_services(&self, services: BTreeMap<String, String>) -> Provenance {
+        Provenance {
+            services,
+            ..self.clone()
         }
     }
 
     /// One line for the foot of a table or an output.
     pub(crate) fn line(&self) -> String {
-        format!(
-            "{} · {} core{} · {} · {} · commit {} · {}",
+        let unit = if self.virtualization.is_some() {
+            "vCPU"
+        } else {
+            "core"
+        };
+        let mut line = format!(
+            "{} · {} {unit}{}",
             self.cpu,
             self.cores,
             if self.cores == 1 { "" } else { "s" },
-            self.os,
-            self.rustc,
-            self.commit,
-            self.date
-        )
+        );
+        if let Some(vm) = &self.virtualization {
+            line.push_str(&format!(" · {vm}"));
+        }
+        line.push_str(&format!(" · {} · {}", self.os, self.rustc));
+        if !self.services.is_empty() {
+            let versions: Vec<&str> = self.services.values().map(String::as_str).collect();
+            line.push_str(&format!(" · {}", versions.join(", ")));
+        }
+        line.push_str(&format!(" · commit {} · {}", self.commit, self.date));
+        line
     }
 }
 
@@ -71,6 +100,35 @@ fn cpu_model() -> String {
         Path::new("."),
     )
     .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
+}
+
+/// "KVM virtual machine", "… in a container", or None on bare metal: read
+/// from lscpu's hypervisor line, the CPU's `hypervisor` flag and the
+/// container markers.
+fn virtualization() -> Option<String> {
+    let hypervisor = run("lscpu", &[], Path::new("."))
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.strip_prefix("Hypervisor vendor:")
+                    .map(|v| format!("{} virtual machine", v.trim()))
+            })
+        })
+        .or_else(|| {
+            std::fs::read_to_string("/proc/cpuinfo")
+                .ok()?
+                .lines()
+                .any(|l| l.starts_with("flags") && l.split_whitespace().any(|f| f == "hypervisor"))
+                .then(|| "virtual machine".to_string())
+        });
+    let container = Path::new("/.dockerenv").exists()
+        || std::fs::read_to_string("/proc/1/cgroup")
+            .is_ok_and(|c| c.contains("docker") || c.contains("containerd"));
+    match (hypervisor, container) {
+        (Some(vm), true) => Some(format!("{vm}, in a container")),
+        (Some(vm), false) => Some(vm),
+        (None, true) => Some("container".into()),
+        (None, false) => None,
+    }
 }
 
 fn os_name() -> String {
@@ -123,7 +181,8 @@ fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Converts days since 1970-01-01 into a Gregorian date (the usual era-based method).
+/// Converts days since 1970-01-01 into a Gregorian date, by Howard Hinnant's
+/// era-based `civil_from_days` ("chrono-Compatible Low-Level Date Algorithms").
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -188,9 +188,7 @@ pub(crate) fn celery_venv(root: &Path) -> PathBuf {
 fn celery(root: &Path) -> Result<()> {
     let venv = celery_venv(root);
     let interpreter = venv.join("bin").join("python");
-    let check = format!(
-        "import celery, sys; sys.exit(celery.__version__ != '{CELERY_VERSION}')"
-    );
+    let check = format!("import celery, sys; sys.exit(celery.__version__ != '{CELERY_VERSION}')");
     if interpreter.is_file() && quiet(&interpreter.to_string_lossy(), &["-c", &check]) {
         return Ok(());
     }
@@ -201,9 +199,7 @@ fn celery(root: &Path) -> Result<()> {
     );
     let venv_text = venv.to_string_lossy().to_string();
     if !quiet("python3", &["-m", "venv", &venv_text]) {
-        return Err(
-            "python3 -m venv failed (Debian: sudo apt-get install python3-venv)".into(),
-        );
+        return Err("python3 -m venv failed (Debian: sudo apt-get install python3-venv)".into());
     }
     let pip = venv.join("bin").join("pip");
     let pin = format!("celery=={CELERY_VERSION}");
@@ -257,7 +253,9 @@ pub(crate) fn versions(root: &Path, names: &BTreeSet<String>) -> BTreeMap<String
                     .find_map(|w| w.strip_prefix("v="))
                     .map(|v| format!("Redis {v}"))
             }),
-            "python" => output_of("python3", &["--version"]).map(|v| v.replace("Python", "CPython")),
+            "python" => {
+                output_of("python3", &["--version"]).map(|v| v.replace("Python", "CPython"))
+            }
             "celery" => {
                 let python = celery_venv(root).join("bin").join("python");
                 output_of(

@@ -112,7 +112,8 @@ impl Workspace {
             };
             for need in &needs {
                 if !crate::services::SERVICES.iter().any(|(s, _)| s == need) {
-                    let known: Vec<&str> = crate::services::SERVICES.iter().map(|(s, _)| *s).collect();
+                    let known: Vec<&str> =
+                        crate::services::SERVICES.iter().map(|(s, _)| *s).collect();
                     return Err(format!(
                         "{name}: needs \"{need}\", which the scripts do not know (known: {})",
                         known.join(", ")
