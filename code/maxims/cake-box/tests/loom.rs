@@ -80,9 +80,17 @@ fn loom_finds_the_racy_box_over_filled() {
     let found = catch_unwind(AssertUnwindSafe(|| {
         loom::model(|| never_over_filled::<RacyBox<LoomCounter>>(1, 1));
     }));
+    // It must fail, and fail on the over-fill: any other panic (a box left
+    // emptier than it should be, loom giving up) would be a different bug.
+    let panic = found.expect_err("loom must find the interleaving that over-fills the box");
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
     assert!(
-        found.is_err(),
-        "loom must find the interleaving that over-fills the box"
+        message.contains("smashed cakes: 2 in a box for 1"),
+        "loom failed for another reason: {message}"
     );
 }
 // ANCHOR_END: loom-model

@@ -1,3 +1,5 @@
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
 use maxims_cake_box::{CakeBox, CasBox, MutexBox, RacyBox, bake, fill_many};
 
 /// Every legal outcome of a fixed box: never over capacity, full as soon as
@@ -58,8 +60,34 @@ fn the_racy_box_is_full_and_each_extra_baker_smashes_at_most_one_cake() {
     }
 }
 
+/// A box that never checks: every put goes in. Over-fills on every run, with
+/// any number of bakers, so it tests the tally rather than a race.
+struct Bottomless(AtomicU64, u64);
+
+impl CakeBox for Bottomless {
+    fn with_capacity(capacity: u64) -> Self {
+        Bottomless(AtomicU64::new(0), capacity)
+    }
+    fn put(&self) -> bool {
+        self.0.fetch_add(1, Relaxed);
+        true
+    }
+    fn cakes(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+    fn capacity(&self) -> u64 {
+        self.1
+    }
+}
+
 #[test]
-fn a_tally_sees_every_run() {
+fn a_tally_counts_every_over_filled_run_and_the_most_cakes() {
+    // The fixed boxes' tallies of 0 would also come from a tally that never
+    // counts; a box that always over-fills shows that it does.
+    let tally = fill_many::<Bottomless>(10, 3, 7);
+    assert_eq!(tally.over_filled, 10);
+    assert_eq!(tally.most_cakes, 3 * 7);
     let tally = fill_many::<MutexBox>(10, 3, 7);
+    assert_eq!(tally.over_filled, 0);
     assert_eq!(tally.most_cakes, 7);
 }
