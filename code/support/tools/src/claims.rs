@@ -208,7 +208,15 @@ const NO_CLAIM: &str = "<!-- no-claim:";
 
 fn claims_in(page: &Path, text: &str) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut fenced = false;
     for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        if fenced {
+            continue;
+        }
         let mut rest = line;
         while let Some(start) = rest.find(CLAIM) {
             let after = &rest[start + CLAIM.len()..];
@@ -464,9 +472,9 @@ mod tests {
     #[test]
     fn claims_are_found_in_comments_and_split_on_semicolons() {
         let page = Path::new("p.md");
-        let text = "Intro.\nA is faster. <!-- claim: g/fast < g/slow; g/fast ~ g/near-fast -->\n";
+        let text = "Intro.\nA is faster. <!-- claim: g/fast < g/slow; g/fast ~ g/near-fast -->\n```text\nan example <!-- claim: g/x < g/y -->\n```\n";
         let found = claims_in(page, text);
-        assert_eq!(found.len(), 2);
+        assert_eq!(found.len(), 2, "the claim inside the code block is an example, not a claim");
         assert_eq!(found[0].line, 2);
         assert_eq!(found[1].text, "g/fast ~ g/near-fast");
     }
