@@ -476,7 +476,7 @@ pub fn celery_python() -> Result<PathBuf, String> {
         Ok(python)
     } else {
         Err(format!(
-            "no Python Celery at {}; run: bash -c 'source scripts/lib.sh; ensure_celery_venv'",
+            "no Python Celery at {}; run: scripts/services celery",
             python.display()
         ))
     }

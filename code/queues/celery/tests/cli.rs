@@ -68,7 +68,7 @@ fn a_missing_python_celery_is_one_clear_line_saying_how_to_get_it() {
     );
     let line = one_error_line(&out, 1, "no venv");
     assert!(
-        line.contains("run: bash -c 'source scripts/lib.sh; ensure_celery_venv'"),
+        line.contains("run: scripts/services celery"),
         "{line}"
     );
 }
