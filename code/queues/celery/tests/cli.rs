@@ -67,8 +67,5 @@ fn a_missing_python_celery_is_one_clear_line_saying_how_to_get_it() {
         &[("CELERY_VENV", "/nonexistent/celery-venv")],
     );
     let line = one_error_line(&out, 1, "no venv");
-    assert!(
-        line.contains("run: scripts/services celery"),
-        "{line}"
-    );
+    assert!(line.contains("run: scripts/services celery"), "{line}");
 }
