@@ -37,6 +37,9 @@ pub(crate) struct BarChart {
     pub(crate) x_label: String,
     /// Label, value, text shown at the end of the bar.
     pub(crate) bars: Vec<(String, f64, String)>,
+    /// Bar lengths on a log scale, with ticks labelled by `tick_label`
+    /// (for values that span orders of magnitude).
+    pub(crate) log: Option<fn(f64) -> String>,
     pub(crate) footer: String,
 }
 
@@ -390,11 +393,42 @@ pub(crate) fn bar_chart(chart: &BarChart) -> String {
         .map(|b| b.1)
         .fold(0.0f64, f64::max)
         .max(f64::MIN_POSITIVE);
+    let values: Vec<f64> = chart
+        .bars
+        .iter()
+        .map(|b| b.1)
+        .filter(|v| *v > 0.0)
+        .collect();
+    // On a log scale the axis starts a decade below the smallest bar, so every bar shows.
+    let smallest = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let with_floor: Vec<f64> = values.iter().copied().chain([smallest / 10.0]).collect();
+    let log_axis = chart
+        .log
+        .filter(|_| !values.is_empty())
+        .map(|label| (Axis::new(&with_floor, true, false), label));
     let mut svg = String::new();
     header(&mut svg, height, &chart.title);
+    if let Some((axis, label)) = &log_axis {
+        for tick in &axis.ticks {
+            let x = left + axis.fraction(*tick) * (right - left);
+            let _ = writeln!(
+                svg,
+                "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom}\" stroke=\"#ddd\"/>"
+            );
+            let _ = writeln!(
+                svg,
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\" {FONT}>{}</text>",
+                bottom + 14.0,
+                escape(&label(*tick))
+            );
+        }
+    }
     for (i, (label, value, text)) in chart.bars.iter().enumerate() {
         let y = top + row * i as f64;
-        let width = (value / max) * (right - left);
+        let width = match &log_axis {
+            Some((axis, _)) if *value > 0.0 => axis.fraction(*value).max(0.0) * (right - left),
+            _ => (value / max) * (right - left),
+        };
         let _ = writeln!(
             svg,
             "<text x=\"{label_width:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#222\" {FONT}>{}</text>",
@@ -434,6 +468,34 @@ pub(crate) fn bar_chart(chart: &BarChart) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_bars_spread_orders_of_magnitude_and_label_their_ticks() {
+        let bars = |log| BarChart {
+            title: "t".into(),
+            x_label: "x".into(),
+            bars: vec![
+                ("small".into(), 10.0, "10".into()),
+                ("big".into(), 1e6, "1e6".into()),
+            ],
+            log,
+            footer: String::new(),
+        };
+        let width_of_first = |svg: &str| -> f64 {
+            let at = svg.find("<rect x=").unwrap();
+            let w = &svg[at..];
+            let start = w.find("width=\"").unwrap() + 7;
+            w[start..start + w[start..].find('"').unwrap()]
+                .parse()
+                .unwrap()
+        };
+        let linear = bar_chart(&bars(None));
+        let log = bar_chart(&bars(Some(|v| format!("{v}"))));
+        // Linearly the small bar is invisible; on a log scale it is a fifth or more of the big one.
+        assert!(width_of_first(&linear) < 1.0);
+        assert!(width_of_first(&log) > 20.0);
+        assert!(log.contains(">1000<"), "ticks are labelled");
+    }
 
     #[test]
     fn ticks_read_like_numbers() {

@@ -204,6 +204,8 @@ struct Found {
 }
 
 const CLAIM: &str = "<!-- claim:";
+/// Stands for a claim comment that does not close on its own line.
+const UNCLOSED: &str = "(a claim comment that does not end with --> on the same line)";
 const NO_CLAIM: &str = "<!-- no-claim:";
 
 fn claims_in(page: &Path, text: &str) -> Vec<Found> {
@@ -220,7 +222,14 @@ fn claims_in(page: &Path, text: &str) -> Vec<Found> {
         let mut rest = line;
         while let Some(start) = rest.find(CLAIM) {
             let after = &rest[start + CLAIM.len()..];
-            let end = after.find("-->").unwrap_or(after.len());
+            let Some(end) = after.find("-->") else {
+                found.push(Found {
+                    page: page.to_path_buf(),
+                    line: index + 1,
+                    text: UNCLOSED.to_string(),
+                });
+                break;
+            };
             for one in after[..end].split(';').filter(|c| !c.trim().is_empty()) {
                 found.push(Found {
                     page: page.to_path_buf(),
@@ -280,7 +289,7 @@ fn comparative(paragraph: &str) -> Option<String> {
             }
         }
     }
-    const PHRASES: [&str; 17] = [
+    const PHRASES: [&str; 20] = [
         "faster than",
         "slower than",
         "quicker than",
@@ -288,7 +297,10 @@ fn comparative(paragraph: &str) -> Option<String> {
         "costlier than",
         "as fast as",
         "as slow as",
-        "times as",
+        "times as fast",
+        "times as slow",
+        "times as long",
+        "twice as",
         "times faster",
         "times slower",
         "% faster",
@@ -342,7 +354,11 @@ pub(crate) fn check(ws: &Workspace, chapters: &[String], report_only: bool) -> R
         let at = ws.relative(&page).display().to_string();
         for found in claims_in(&page, &text) {
             checked += 1;
-            let verdict = parse(&found.text).and_then(|claim| holds(&claim, &points));
+            let verdict = if found.text == UNCLOSED {
+                Err("put the whole claim on one line".to_string())
+            } else {
+                parse(&found.text).and_then(|claim| holds(&claim, &points))
+            };
             if let Err(why) = verdict {
                 problems.push(format!(
                     "{}:{}: claim `{}`: {why}",
@@ -474,9 +490,23 @@ mod tests {
         let page = Path::new("p.md");
         let text = "Intro.\nA is faster. <!-- claim: g/fast < g/slow; g/fast ~ g/near-fast -->\n```text\nan example <!-- claim: g/x < g/y -->\n```\n";
         let found = claims_in(page, text);
-        assert_eq!(found.len(), 2, "the claim inside the code block is an example, not a claim");
+        assert_eq!(
+            found.len(),
+            2,
+            "the claim inside the code block is an example, not a claim"
+        );
         assert_eq!(found[0].line, 2);
         assert_eq!(found[1].text, "g/fast ~ g/near-fast");
+    }
+
+    #[test]
+    fn a_claim_split_over_lines_is_refused() {
+        let found = claims_in(
+            Path::new("p.md"),
+            "Text <!-- claim: g/fast <\n g/slow -->\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, UNCLOSED);
     }
 
     #[test]
@@ -485,6 +515,8 @@ mod tests {
         assert!(comparative("The pool runs 1.9× as fast.").is_some());
         assert!(comparative("It is the fastest of the three.").is_some());
         assert!(comparative("N threads × K increments").is_none());
+        assert!(comparative("as many times as it likes").is_none());
+        assert!(comparative("twice as fast").is_some());
         assert!(comparative("A channel carries messages.").is_none());
     }
 

@@ -475,8 +475,13 @@ pub(crate) fn chart(data: &GroupData, spec: &ChartSpec) -> String {
         }
         return bar_chart(&BarChart {
             title: title(data, spec),
-            x_label: "median time per run (shorter is faster)".into(),
+            x_label: if spec.log_y {
+                "median time per run, log scale (shorter is faster)".into()
+            } else {
+                "median time per run (shorter is faster)".into()
+            },
             bars,
+            log: spec.log_y.then_some(time_text as fn(f64) -> String),
             footer,
         });
     }
