@@ -83,12 +83,28 @@ fn has_anchor_end(text: &str, name: &str) -> bool {
     })
 }
 
-pub(crate) fn check(ws: &Workspace) -> Result<()> {
+/// Checks the pages, code and generated files of the selected chapters (all
+/// when `chapters` is empty). Every page's includes count as uses, so an
+/// anchor shown by another chapter is not reported.
+pub(crate) fn check(ws: &Workspace, chapters: &[String]) -> Result<()> {
     let book = ws.root.join("book");
+    let in_scope = |path: &Path, under: &Path| {
+        chapters.is_empty()
+            || chapters
+                .iter()
+                .any(|ch| path.strip_prefix(under.join(ch)).is_ok())
+    };
     let includes = find_includes(&book)?;
     let mut problems = Vec::new();
     let mut used: BTreeSet<(PathBuf, String)> = BTreeSet::new();
     for inc in &includes {
+        let report = in_scope(&inc.page, &book);
+        let mut problems_here = Vec::new();
+        let problems = if report {
+            &mut problems
+        } else {
+            &mut problems_here
+        };
         let at = format!("{}:{}", ws.relative(&inc.page).display(), inc.line);
         let Ok(target) = inc.target.canonicalize() else {
             problems.push(format!(
@@ -126,7 +142,9 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
         &[".rs", ".toml", ".py", ".c", ".h", ".sh"],
     ) {
         // The scaffolding templates carry anchors for the crates they will become.
-        if file.components().any(|c| c.as_os_str() == "templates") {
+        if file.components().any(|c| c.as_os_str() == "templates")
+            || !in_scope(&file, &ws.root.join("code"))
+        {
             continue;
         }
         let text = read(&file)?;
@@ -144,6 +162,7 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
     let generated: Vec<PathBuf> = files_under(&book, &[".txt", ".md", ".svg"])
         .into_iter()
         .filter(|f| f.components().any(|c| c.as_os_str() == "generated"))
+        .filter(|f| in_scope(f, &book))
         .collect();
     let included: BTreeSet<PathBuf> = includes
         .iter()

@@ -228,7 +228,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::NewExample { chapter, name } => {
             scaffold::new_example(&ws, &chapter, &name).map_err(Failure::Usage)
         }
-        Command::CheckIncludes => Ok(includes::check(&ws)?),
+        Command::CheckIncludes => Ok(includes::check(&ws, &[])?),
         Command::CheckLayout => Ok(layout::check(&ws)?),
         Command::CheckClaims {
             chapter,

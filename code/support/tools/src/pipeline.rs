@@ -256,13 +256,13 @@ pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<
         run("cargo fmt --check", command, root)
     })?;
     steps.run("layout, includes, anchors and checked claims", || {
-        layout::check(ws)?;
-        includes::check(ws)?;
         let chapters: &[String] = if selection.everything {
             &[]
         } else {
             &selection.chapters
         };
+        layout::check(ws)?;
+        includes::check(ws, chapters)?;
         claims::check(ws, chapters, false)
     })?;
     if selection.everything {
