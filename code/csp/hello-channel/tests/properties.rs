@@ -1,6 +1,7 @@
-use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, TryRecvError, TrySendError};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use csp_hello_channel::{
     Kind, Received, collect, consume, expected_sum, hello, hello_through, spawn_producers,
@@ -48,31 +49,27 @@ fn the_fixed_collect_ends_with_every_producers_numbers() {
 }
 
 /// The mechanism behind the hang, with this test as the main thread that
-/// keeps its sender: the consumer cannot finish while `tx` lives, and
-/// finishes as soon as it is dropped. Nothing is leaked and nothing can hang.
+/// keeps its sender. A receive loop waits when the channel is empty and still
+/// connected (`Empty`), and ends when it is empty and disconnected
+/// (`Disconnected`). After every producer has ended and every number has been
+/// taken, the channel reports `Empty`, not `Disconnected`: a `for` loop would
+/// wait. Dropping `tx` turns it into `Disconnected`. No clock is involved.
 #[test]
 fn a_live_sender_keeps_the_receive_loop_waiting() {
     let (tx, rx) = mpsc::channel();
     let producers = spawn_producers(&tx, 2, 100);
-    let (done_tx, done_rx) = mpsc::channel();
-    let consumer = thread::spawn(move || {
-        let seen = consume(rx);
-        done_tx.send(()).unwrap();
-        seen
-    });
     for producer in producers {
         producer.join().unwrap();
     }
-    // Every producer has ended; only `tx` holds the channel open.
-    assert_eq!(
-        done_rx.recv_timeout(Duration::from_millis(300)),
-        Err(RecvTimeoutError::Timeout)
-    );
-    assert!(!consumer.is_finished());
+    // Every producer has ended and dropped its clone; only `tx` is left.
+    let taken: Vec<u64> = rx.try_iter().collect();
+    assert_eq!(taken.len(), 200);
+    assert_eq!(taken.iter().sum::<u64>(), 2 * expected_sum(100));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
     drop(tx);
-    let seen = consumer.join().unwrap();
-    assert_eq!(seen.count, 200);
-    assert_eq!(seen.sum, 2 * expected_sum(100));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+    // And the receive loop itself now ends at once, having nothing left.
+    assert_eq!(consume(rx).count, 0);
 }
 
 #[test]
@@ -84,24 +81,34 @@ fn a_rendezvous_channel_holds_nothing() {
     assert_eq!(tx.try_send(2), Err(TrySendError::Disconnected(2)));
 }
 
+/// A rendezvous send returns only after a receiver has taken the value. The
+/// main thread raises `receiving` before it calls `recv`; the sender checks
+/// the flag right after its `send` returns. With a rendezvous the flag is
+/// always up, whatever the scheduling. With a buffer (change the 0 to 1), the
+/// send returns at once, long before the main thread, still waking from the
+/// handshake, raises the flag.
 #[test]
-fn a_rendezvous_send_waits_for_the_receive() {
-    let (tx, rx) = mpsc::sync_channel::<u64>(0);
-    let (sent_tx, sent_rx) = mpsc::channel();
-    let sender = thread::spawn(move || {
-        tx.send(42).unwrap();
-        sent_tx.send(Instant::now()).unwrap();
-    });
-    // Nobody has received yet, so the send cannot have completed.
-    assert_eq!(
-        sent_rx.recv_timeout(Duration::from_millis(200)),
-        Err(RecvTimeoutError::Timeout)
-    );
-    let received_at = Instant::now();
-    assert_eq!(rx.recv(), Ok(42));
-    let sent_at = sent_rx.recv().unwrap();
-    assert!(sent_at >= received_at);
-    sender.join().unwrap();
+fn a_rendezvous_send_returns_only_after_the_receive_began() {
+    for _ in 0..200 {
+        let (tx, rx) = mpsc::sync_channel::<u64>(0);
+        let (about_to_send, handshake) = mpsc::channel();
+        let receiving = Arc::new(AtomicBool::new(false));
+        let sender = thread::spawn({
+            let receiving = Arc::clone(&receiving);
+            move || {
+                about_to_send.send(()).unwrap();
+                tx.send(42).unwrap();
+                receiving.load(Ordering::SeqCst)
+            }
+        });
+        handshake.recv().unwrap();
+        receiving.store(true, Ordering::SeqCst);
+        assert_eq!(rx.recv(), Ok(42));
+        assert!(
+            sender.join().unwrap(),
+            "the send returned before anyone received"
+        );
+    }
 }
 
 #[test]
