@@ -1,10 +1,8 @@
 #![forbid(unsafe_code)]
 
-use std::time::Duration;
-
 use clap::Parser;
 use csp_channel_shootout::{CAPACITY, Kind, ping_pong, runtime, throughput};
-use support_kit::grouped;
+use support_kit::{fastest_reported, grouped};
 
 /// The channel shootout: std::sync::mpsc, crossbeam-channel, flume and
 /// tokio::sync::mpsc (from async tasks) measured on the same three jobs: a
@@ -32,22 +30,19 @@ fn main() {
     let producers = args.producers as usize;
     let runtime = runtime();
     let expected_sum = args.messages * (args.messages + 1) / 2;
-    let fastest = |run: &mut dyn FnMut() -> Duration| {
-        (0..args.repeat).map(|_| run()).min().unwrap_or_default()
-    };
 
     let bar = support_kit::progress(Kind::ALL.len() as u64 * 3 * args.repeat, "measuring");
     let mut all_arrived = true;
     let mut rows = Vec::new();
     for kind in Kind::ALL {
-        let round_trip = fastest(&mut || {
+        let round_trip = fastest_reported(args.repeat, || {
             let (count, time) = ping_pong(kind, args.rounds, &runtime);
             all_arrived &= count == args.rounds;
             bar.inc(1);
             time
         });
         let mut rate = |p: usize| {
-            let time = fastest(&mut || {
+            let time = fastest_reported(args.repeat, || {
                 let (received, time) = throughput(kind, p, args.messages, &runtime);
                 all_arrived &= received.count == args.messages && received.sum == expected_sum;
                 bar.inc(1);

@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_csp-channel-shootout"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 9] = [
@@ -25,18 +16,19 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_prints_one_row_per_channel() {
-    let out = run(&[
-        "--messages",
-        "2000",
-        "--producers",
-        "3",
-        "--rounds",
-        "100",
-        "--repeat",
-        "1",
-    ]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_csp-channel-shootout"),
+        &[
+            "--messages",
+            "2000",
+            "--producers",
+            "3",
+            "--rounds",
+            "100",
+            "--repeat",
+            "1",
+        ],
+    );
     assert!(
         stdout.contains("every message arrived exactly once: yes"),
         "{stdout}"

@@ -1,7 +1,5 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
-
 use clap::Parser;
 use csp_fan_out_fan_in::{
     DEFAULT_BLOCK, MAX_LENGTH, WorkerPanicked, candidates, crack_atomic_cursor, crack_pool,
@@ -67,10 +65,7 @@ fn main() {
     let bar = support_kit::progress(runs.len() as u64 * args.repeat, "cracking");
     let mut rows = Vec::new();
     for run in runs {
-        let mut best = Duration::MAX;
-        let mut last = None;
-        for _ in 0..args.repeat {
-            let start = Instant::now();
+        let (best, (outcome, messages)) = support_kit::fastest_of(args.repeat, || {
             let result = match run {
                 Run::Sequential => (crack_sequential(&target, length), 0),
                 Run::AtomicCursor(w) => (crack_atomic_cursor(&target, length, w), 0),
@@ -84,11 +79,9 @@ fn main() {
                     (queue.outcome(), queue.blocks_sent + queue.reports_received)
                 }
             };
-            best = best.min(start.elapsed());
-            last = Some(result);
             bar.inc(1);
-        }
-        let (outcome, messages) = last.expect("at least one run");
+            result
+        });
         rows.push((run, outcome, messages, best));
     }
     bar.finish_and_clear();

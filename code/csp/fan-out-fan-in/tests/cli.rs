@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_csp-fan-out-fan-in"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 9] = [
@@ -25,9 +16,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_short_password_is_found_by_every_run() {
-    let out = run(&["--password", "abc", "--workers", "3", "--repeat", "1"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_csp-fan-out-fan-in"),
+        &["--password", "abc", "--workers", "3", "--repeat", "1"],
+    );
     assert!(
         stdout
             .lines()

@@ -1,6 +1,6 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use csp_hello_channel::{Kind, Received, collect_forgetting_to_drop, expected_sum, hello_through};
@@ -51,16 +51,12 @@ fn main() {
     let rows: Vec<(&str, String, Received, Duration)> = kinds
         .into_iter()
         .map(|(name, capacity, kind)| {
-            let mut best = Duration::MAX;
-            let mut seen = None;
-            for _ in 0..args.repeat {
-                let start = Instant::now();
+            let (best, seen) = support_kit::fastest_of(args.repeat, || {
                 let received = hello_through(kind, args.items);
-                best = best.min(start.elapsed());
-                seen = Some(received);
                 bar.inc(1);
-            }
-            (name, capacity, seen.expect("at least one run"), best)
+                received
+            });
+            (name, capacity, seen, best)
         })
         .collect();
     bar.finish_and_clear();

@@ -20,12 +20,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn every_channel_delivers_every_number_in_order() {
-    let out = Command::new(BIN)
-        .args(["--items", "1000", "--repeat", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(BIN, &["--items", "1000", "--repeat", "1"]);
     let rows: Vec<&str> = stdout.lines().skip(4).collect();
     assert_eq!(rows.len(), 3, "{stdout}");
     for row in rows {

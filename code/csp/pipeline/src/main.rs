@@ -1,11 +1,10 @@
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use clap::Parser;
 use csp_pipeline::{BUFFERS, STAGES, expected_checksum, run, work};
-use support_kit::grouped;
+use support_kit::{fastest_of, fastest_reported, grouped};
 
 /// Pipelines and back-pressure: push items through generate -> transform ->
 /// sink, three threads joined by channels, where the transform is slow; compare
@@ -36,31 +35,26 @@ fn main() {
     let checksum = expected_checksum(args.items, args.rounds);
 
     // The slow stage on its own, without threads or channels.
-    let alone = (0..args.repeat)
-        .map(|_| {
-            let start = Instant::now();
-            for item in 0..args.items {
-                black_box(work(black_box(item), args.rounds));
-            }
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
+    let (alone, ()) = fastest_of(args.repeat, || {
+        for item in 0..args.items {
+            black_box(work(black_box(item), args.rounds));
+        }
+    });
     let per_item = alone.as_secs_f64() / args.items as f64;
 
     let bar = support_kit::progress(BUFFERS.len() as u64 * args.repeat, "pushing");
     let mut rows = Vec::new();
     let mut all_correct = true;
     for buffer in BUFFERS {
-        let mut fastest = Duration::MAX;
         let mut peak = 0;
-        for _ in 0..args.repeat {
+        // Each run times itself (`Run::elapsed`), leaving out making the channels.
+        let fastest = fastest_reported(args.repeat, || {
             let outcome = run(args.items, buffer, args.rounds);
             all_correct &= outcome.received == expected && outcome.checksum == checksum;
-            fastest = fastest.min(outcome.elapsed);
             peak = peak.max(outcome.peak_in_flight);
             bar.inc(1);
-        }
+            outcome.elapsed
+        });
         rows.push((buffer, fastest, peak));
     }
     bar.finish_and_clear();

@@ -1,10 +1,10 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use csp_prime_sieve::{MAX_PRIMES, daisy_chain, messages_needed, sequential_sieve};
-use support_kit::grouped;
+use support_kit::{fastest_of, grouped};
 
 /// The concurrent prime sieve: find the first primes with a daisy chain of
 /// filter threads (one per prime, joined by channels) and with a plain sieve
@@ -29,10 +29,7 @@ fn main() {
     let capacity = args.buffer as usize;
 
     let bar = support_kit::progress(2 * args.repeat, "sieving");
-    let mut chain_time = Duration::MAX;
-    let mut chain = None;
-    for _ in 0..args.repeat {
-        let start = Instant::now();
+    let (chain_time, chain) = fastest_of(args.repeat, || {
         let outcome = match daisy_chain(count, capacity) {
             Ok(outcome) => outcome,
             Err(error) => {
@@ -40,20 +37,15 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        chain_time = chain_time.min(start.elapsed());
-        chain = Some(outcome);
         bar.inc(1);
-    }
-    let mut sieve_time = Duration::MAX;
-    let mut sieve = Vec::new();
-    for _ in 0..args.repeat {
-        let start = Instant::now();
-        sieve = sequential_sieve(count);
-        sieve_time = sieve_time.min(start.elapsed());
+        outcome
+    });
+    let (sieve_time, sieve) = fastest_of(args.repeat, || {
+        let primes = sequential_sieve(count);
         bar.inc(1);
-    }
+        primes
+    });
     bar.finish_and_clear();
-    let chain = chain.expect("at least one run");
 
     let last: Vec<String> = chain
         .primes

@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_csp-prime-sieve"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 8] = [
@@ -24,9 +15,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_finds_the_tenth_prime_with_both_sieves() {
-    let out = run(&["--primes", "10", "--repeat", "1"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_csp-prime-sieve"),
+        &["--primes", "10", "--repeat", "1"],
+    );
     assert!(
         stdout.contains("last primes      13, 17, 19, 23, 29"),
         "{stdout}"

@@ -1,5 +1,3 @@
-use std::process::Command;
-
 const BIN: &str = env!("CARGO_BIN_EXE_csp-select");
 
 #[test]
@@ -20,12 +18,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn the_summary_has_three_runs_and_two_latencies() {
-    let out = Command::new(BIN)
-        .args(["--jobs", "50", "--job-us", "10", "--idle-ms", "5"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(BIN, &["--jobs", "50", "--job-us", "10", "--idle-ms", "5"]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 10, "{stdout}");
     assert!(lines[3].starts_with("quit "), "{stdout}");
