@@ -1,7 +1,5 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
-
 use clap::{Parser, ValueEnum};
 use intro_building_search::{Strategy, door_code};
 use support_kit::grouped;
@@ -83,14 +81,11 @@ fn main() {
     let bar = support_kit::progress(runs.len() as u64 * args.repeat, "searching");
     let mut rows = Vec::new();
     for &(strategy, w) in &runs {
-        let mut best = Duration::MAX;
-        let mut found = None;
-        for _ in 0..args.repeat {
-            let start = Instant::now();
-            found = strategy.search(args.rooms, w, target);
-            best = best.min(start.elapsed());
+        let (best, found) = support_kit::fastest_of(args.repeat, || {
+            let found = strategy.search(args.rooms, w, target);
             bar.inc(1);
-        }
+            found
+        });
         rows.push((strategy, w, found, best));
     }
     bar.finish_and_clear();

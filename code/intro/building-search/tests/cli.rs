@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intro-building-search"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 9] = [
@@ -25,9 +16,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_finds_the_marked_room_with_every_strategy() {
-    let out = run(&["--rooms", "5000", "--marked", "1234", "--repeat", "1"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-building-search"),
+        &["--rooms", "5000", "--marked", "1234", "--repeat", "1"],
+    );
     let rows: Vec<&str> = stdout.lines().skip(3).collect();
     assert_eq!(rows.len(), 9, "{stdout}");
     assert!(rows.iter().all(|row| row.contains(" 1,234 ")), "{stdout}");

@@ -1,5 +1,3 @@
-use std::process::Command;
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad_inputs: [&[&str]; 10] = [
@@ -19,8 +17,9 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_lists_every_agent_count_and_every_caller() {
-    let out = Command::new(env!("CARGO_BIN_EXE_intro-call-center"))
-        .args([
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-call-center"),
+        &[
             "--agents",
             "3,1,3",
             "--callers",
@@ -29,11 +28,8 @@ fn a_small_run_lists_every_agent_count_and_every_caller() {
             "0.2",
             "--talk-ms",
             "0.1",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+        ],
+    );
     let (_, spread) = stdout
         .split_once("calls answered by each agent\n")
         .expect("a calls section");

@@ -1,6 +1,6 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use intro_crypto_crack::{
@@ -60,19 +60,15 @@ fn main() {
 
     let bar = support_kit::progress((table.len() as u64 + 1) * args.repeat, "cracking");
     let timed = |run: Option<usize>| {
-        let mut best = Duration::MAX;
-        let mut outcome = None;
-        for _ in 0..args.repeat {
-            let start = Instant::now();
+        let (best, outcome) = support_kit::fastest_of(args.repeat, || {
             let result = match run {
                 None => crack_sequential(&target, length),
                 Some(w) => crack(&target, length, w),
             };
-            best = best.min(start.elapsed());
-            outcome = Some(result);
             bar.inc(1);
-        }
-        (outcome.expect("at least one run"), best)
+            result
+        });
+        (outcome, best)
     };
     let (main_outcome, main_time) = timed(Some(workers));
     let rows: Vec<(Option<usize>, Outcome, Duration)> = table

@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intro-crypto-crack"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 11] = [
@@ -33,9 +24,7 @@ fn a_digest_or_a_password_is_cracked() {
         &["--digest", digest, "--length", "3", "--repeat", "1"][..],
         &["--password", "abc", "--repeat", "1"][..],
     ] {
-        let out = run(args);
-        assert!(out.status.success(), "{args:?}");
-        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stdout = support_kit::stdout_of(env!("CARGO_BIN_EXE_intro-crypto-crack"), args);
         assert!(
             stdout.lines().any(|line| line.starts_with("found   abc ")),
             "{stdout}"

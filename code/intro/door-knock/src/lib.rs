@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::io;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::runtime::Runtime;
 
@@ -129,14 +129,7 @@ impl Work {
     /// less work, never more).
     pub fn calibrated(duration: Duration) -> Work {
         let trial = Work { spins: 200_000 };
-        let fastest = (0..5)
-            .map(|_| {
-                let start = Instant::now();
-                busy_knock(0, trial);
-                start.elapsed()
-            })
-            .min()
-            .unwrap_or(Duration::ZERO);
+        let (fastest, _) = support_kit::fastest_of(5, || busy_knock(0, trial));
         Work::scaled(trial, fastest, duration)
     }
 

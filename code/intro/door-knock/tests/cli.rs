@@ -1,5 +1,3 @@
-use std::process::Command;
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad_inputs: [&[&str]; 10] = [
@@ -19,12 +17,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_prints_one_row_per_strategy() {
-    let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
-        .args(["--knocks", "20", "--wait-ms", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-door-knock"),
+        &["--knocks", "20", "--wait-ms", "1"],
+    );
     for name in ["sequential", "threads", "tokio tasks"] {
         let row = stdout
             .lines()
@@ -39,12 +35,10 @@ fn cores_pins_the_run_and_the_program_sees_only_those_cores() {
     if !cfg!(target_os = "linux") {
         return; // --cores runs the program again under Linux's taskset
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_intro-door-knock"))
-        .args(["--cores", "1", "--knocks", "20", "--wait-ms", "1"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-door-knock"),
+        &["--cores", "1", "--knocks", "20", "--wait-ms", "1"],
+    );
     let first = stdout.lines().next().unwrap_or_default();
     assert!(
         first.ends_with("cores available: 1 (pinned with taskset)"),

@@ -1,5 +1,3 @@
-use std::process::Command;
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad_inputs: [&[&str]; 5] = [
@@ -14,12 +12,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn the_table_has_a_header_a_rule_and_eight_rows() {
-    let out = Command::new(env!("CARGO_BIN_EXE_intro-eight-questions"))
-        .args(["--threads", "2", "--increments", "100"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-eight-questions"),
+        &["--threads", "2", "--increments", "100"],
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("question"), "{stdout}");
     for (i, line) in lines[2..10].iter().enumerate() {

@@ -1,5 +1,3 @@
-use std::process::Command;
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad_inputs: [&[&str]; 7] = [
@@ -16,12 +14,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_reports_both_workers() {
-    let out = Command::new(env!("CARGO_BIN_EXE_intro-quit-button"))
-        .args(["--limit", "1000", "--quit-after-ms", "0"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_intro-quit-button"),
+        &["--limit", "1000", "--quit-after-ms", "0"],
+    );
     assert!(
         stdout.lines().any(|line| line.starts_with("cooperative")),
         "{stdout}"

@@ -1,11 +1,4 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_intro-shoemaker-elves"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+const BIN: &str = env!("CARGO_BIN_EXE_intro-shoemaker-elves");
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
@@ -20,32 +13,32 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         &["--costs-ms", "1,0,2,1"],
         &["--costs-ms", "1,NaN,2,1"],
     ];
-    support_kit::assert_rejected(env!("CARGO_BIN_EXE_intro-shoemaker-elves"), &bad_inputs);
+    support_kit::assert_rejected(BIN, &bad_inputs);
 }
 
 #[test]
 fn a_wrong_count_of_costs_is_refused_too() {
-    let out = run(&["--costs-ms", "1,2"]);
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = support_kit::testing::run(BIN, &["--costs-ms", "1,2"]);
+    let line = support_kit::testing::one_error_line(&out, 2);
     assert!(
-        stderr.starts_with("error: --costs-ms takes exactly 4"),
-        "{stderr}"
+        line.starts_with("error: --costs-ms takes exactly 4"),
+        "{line}"
     );
 }
 
 #[test]
 fn one_layout_prints_one_row_and_every_stage() {
-    let out = run(&[
-        "--shoes",
-        "5",
-        "--elves",
-        "1,2,1,1",
-        "--costs-ms",
-        "0.1,0.4,0.2,0.1",
-    ]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        BIN,
+        &[
+            "--shoes",
+            "5",
+            "--elves",
+            "1,2,1,1",
+            "--costs-ms",
+            "0.1,0.4,0.2,0.1",
+        ],
+    );
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|line| line.starts_with("1-2-1-1 "))
