@@ -1,7 +1,5 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
-
 use clap::Parser;
 use maxims_amdahl::{MAX_WORKERS, Tally, amdahl_prediction, one_thread, run};
 use support_kit::grouped;
@@ -48,14 +46,12 @@ fn main() {
         "working",
     );
     let fastest = |job: &dyn Fn() -> Tally| {
-        let mut best = Duration::MAX;
-        for _ in 0..args.repeat {
-            let start = Instant::now();
+        // Every run is checked, not only the last.
+        let (best, ()) = support_kit::fastest_of(args.repeat, || {
             let tally = job();
-            best = best.min(start.elapsed());
-            assert_eq!(tally.units(), args.units, "every unit runs exactly once");
             bar.inc(1);
-        }
+            assert_eq!(tally.units(), args.units, "every unit runs exactly once");
+        });
         best
     };
     let baseline = fastest(&|| one_thread(args.units));

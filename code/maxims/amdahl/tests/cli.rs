@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_maxims-amdahl"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 11] = [
@@ -27,18 +18,19 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_prints_one_row_per_fraction_and_worker_count() {
-    let out = run(&[
-        "--units",
-        "20",
-        "--serial",
-        "50,0",
-        "--workers",
-        "3,1",
-        "--repeat",
-        "1",
-    ]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_maxims-amdahl"),
+        &[
+            "--units",
+            "20",
+            "--serial",
+            "50,0",
+            "--workers",
+            "3,1",
+            "--repeat",
+            "1",
+        ],
+    );
     let rows: Vec<Vec<&str>> = stdout
         .lines()
         .filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()))

@@ -1,5 +1,3 @@
-use std::process::Command;
-
 const BIN: &str = env!("CARGO_BIN_EXE_maxims-cake-box");
 
 #[test]
@@ -18,12 +16,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn the_fixed_boxes_are_never_over_filled() {
-    let out = Command::new(BIN)
-        .args(["--runs", "20", "--capacity", "10"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(BIN, &["--runs", "20", "--capacity", "10"]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[2].starts_with("box"), "{stdout}");
     for (line, name) in lines[3..6]

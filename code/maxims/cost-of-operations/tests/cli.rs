@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_maxims-cost-of-operations"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 8] = [
@@ -24,9 +15,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_short_run_lists_every_operation_in_order() {
-    let out = run(&["--millis", "10", "--batches", "1"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_maxims-cost-of-operations"),
+        &["--millis", "10", "--batches", "1"],
+    );
     let order = [
         "atomic add, one thread",
         "atomic add, all threads, one counter",

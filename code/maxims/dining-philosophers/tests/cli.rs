@@ -1,28 +1,8 @@
-use std::process::{Command, Output, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use support_kit::testing::run_within;
 
 const BIN: &str = env!("CARGO_BIN_EXE_maxims-dining-philosophers");
-
-/// Runs the command line in a child process and kills it if it runs past
-/// `limit`, so that a table that hangs fails the test instead of hanging it.
-fn run_with_timeout(args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let began = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if began.elapsed() > limit {
-            child.kill().unwrap();
-            panic!("{args:?} still running after {limit:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
@@ -44,7 +24,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 #[test]
 fn the_naive_table_deadlocks_and_the_watchdog_ends_it_with_exit_code_1() {
     // A 10 ms pause between the forks: everyone holds a left fork by then.
-    let out = run_with_timeout(
+    // A table that hangs fails the test instead of hanging it.
+    let out = run_within(
+        Duration::from_secs(60),
+        BIN,
         &[
             "--strategy",
             "naive",
@@ -55,7 +38,6 @@ fn the_naive_table_deadlocks_and_the_watchdog_ends_it_with_exit_code_1() {
             "--millis",
             "10000",
         ],
-        Duration::from_secs(60),
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -67,7 +49,9 @@ fn the_naive_table_deadlocks_and_the_watchdog_ends_it_with_exit_code_1() {
 
 #[test]
 fn the_tour_of_all_strategies_ends_and_exits_0() {
-    let out = run_with_timeout(
+    let out = run_within(
+        Duration::from_secs(60),
+        BIN,
         &[
             "--millis",
             "40",
@@ -76,7 +60,6 @@ fn the_tour_of_all_strategies_ends_and_exits_0() {
             "--watchdog-ms",
             "200",
         ],
-        Duration::from_secs(60),
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stdout}");

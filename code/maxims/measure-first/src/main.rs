@@ -1,6 +1,6 @@
 #![forbid(unsafe_code)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use maxims_measure_first::{MAX_WORKERS, Method, Problem};
@@ -57,14 +57,11 @@ fn main() {
     let rows: Vec<(Method, usize, Duration)> = methods
         .into_iter()
         .map(|method| {
-            let mut best = Duration::MAX;
-            let mut hits = 0;
-            for _ in 0..args.repeat {
-                let start = Instant::now();
-                hits = method.hits(&problem);
-                best = best.min(start.elapsed());
+            let (best, hits) = support_kit::fastest_of(args.repeat, || {
+                let hits = method.hits(&problem);
                 bar.inc(1);
-            }
+                hits
+            });
             (method, hits, best)
         })
         .collect();

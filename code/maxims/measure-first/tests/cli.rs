@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_maxims-measure-first"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 10] = [
@@ -26,18 +17,19 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_prints_the_same_hits_on_every_row() {
-    let out = run(&[
-        "--queries",
-        "500",
-        "--items",
-        "800",
-        "--workers",
-        "3",
-        "--repeat",
-        "1",
-    ]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_maxims-measure-first"),
+        &[
+            "--queries",
+            "500",
+            "--items",
+            "800",
+            "--workers",
+            "3",
+            "--repeat",
+            "1",
+        ],
+    );
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|line| {

@@ -1,12 +1,3 @@
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_maxims-thread-limit"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let mut bad: Vec<&[&str]> = vec![
@@ -32,9 +23,10 @@ fn bad_input_gets_one_line_and_exit_code_2() {
 
 #[test]
 fn a_small_run_prints_every_row() {
-    let out = run(&["--threads", "20", "--tasks", "100"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = support_kit::stdout_of(
+        env!("CARGO_BIN_EXE_maxims-thread-limit"),
+        &["--threads", "20", "--tasks", "100"],
+    );
     let rows: Vec<&str> = stdout.lines().skip(4).take(3).collect();
     assert_eq!(stdout.lines().count(), 9, "{stdout}");
     assert!(rows[0].starts_with("thread, 2.00 MiB stack"), "{stdout}");
