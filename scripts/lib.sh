@@ -12,8 +12,9 @@ command -v cargo >/dev/null || die "cargo not found: install Rust from https://r
 # book_tools ARGS...: runs the tool with ARGS. It runs from a copy, so that the
 # builds it starts may replace target/release/book-tools while it runs.
 book_tools() {
+  local target=${CARGO_TARGET_DIR:-$ROOT/target}
   cargo build --quiet --locked --release -p support-tools || die "could not build book-tools (code/support/tools)"
-  mkdir -p "$ROOT/target/book-tools/bin"
-  cp -f "$ROOT/target/release/book-tools" "$ROOT/target/book-tools/bin/book-tools"
-  exec "$ROOT/target/book-tools/bin/book-tools" "$@"
+  mkdir -p "$target/book-tools/bin"
+  cp -f "$target/release/book-tools" "$target/book-tools/bin/book-tools"
+  exec "$target/book-tools/bin/book-tools" "$@"
 }
