@@ -97,6 +97,11 @@ impl InFlight {
     pub fn peak(&self) -> usize {
         self.peak.load(Ordering::Relaxed)
     }
+
+    /// The items in flight right now.
+    pub fn now(&self) -> usize {
+        self.now.load(Ordering::Relaxed)
+    }
 }
 // ANCHOR_END: in_flight
 
@@ -128,16 +133,26 @@ pub struct Run {
     pub elapsed: Duration,
 }
 
-// ANCHOR: pipeline
 /// Pushes the items `0..items` through generate → transform → sink, each a
-/// thread, joined by two channels with the given buffer.
+/// thread, joined by two channels with the given buffer; the transform does
+/// `rounds` steps of [`work`] per item.
 pub fn run(items: u64, buffer: Buffer, rounds: u32) -> Run {
-    let in_flight = InFlight::default();
+    run_with(items, buffer, &InFlight::default(), |item| {
+        work(item, rounds)
+    })
+}
+
+// ANCHOR: pipeline
+/// The pipeline with any transform, counting in `in_flight`. The tests pass a
+/// transform that stalls until the generator has got as far as it can.
+pub fn run_with<F>(items: u64, buffer: Buffer, in_flight: &InFlight, transform: F) -> Run
+where
+    F: Fn(u64) -> u64 + Send,
+{
     let (to_transform, from_generate) = buffer.channel::<u64>();
     let (to_sink, from_transform) = buffer.channel::<(u64, u64)>();
     let start = Instant::now();
     let (received, checksum) = thread::scope(|s| {
-        let in_flight = &in_flight;
         // Generate: as fast as the channel lets it.
         s.spawn(move || {
             for item in 0..items {
@@ -149,7 +164,7 @@ pub fn run(items: u64, buffer: Buffer, rounds: u32) -> Run {
         // Transform: the slow stage.
         s.spawn(move || {
             for item in from_generate {
-                let result = work(item, rounds);
+                let result = transform(item);
                 to_sink.send((item, result)).expect("the sink is running");
             }
         });
