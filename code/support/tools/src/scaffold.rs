@@ -69,7 +69,8 @@ fn add_to_summary(summary: &str, title: &str, entry: &str) -> String {
             + "\n";
     }
     match summary.rfind("\n---") {
-        Some(at) => format!("{}\n{entry}{}", summary[..at].trim_end(), &summary[at..]),
+        // Keep the blank line before the rule: `---` right under a list item would underline it.
+        Some(at) => format!("{}\n{entry}\n{}", summary[..at].trim_end(), &summary[at..]),
         None => format!("{}\n{entry}\n", summary.trim_end()),
     }
 }
@@ -214,6 +215,7 @@ mod tests {
     fn a_new_title_goes_before_the_appendix() {
         let summary = "# Summary\n\n- [Intro](intro/index.md)\n\n---\n\n[Appendix](a.md)\n";
         let out = add_to_summary(summary, "New", "- [New](new/index.md)");
+        assert!(out.contains("(new/index.md)\n\n---"), "{out}");
         let new_at = out.find("[New]").unwrap();
         assert!(new_at < out.find("---").unwrap(), "{out}");
         assert!(out.find("[Intro]").unwrap() < new_at);
