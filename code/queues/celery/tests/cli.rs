@@ -1,21 +1,6 @@
-use std::process::{Command, Output};
+use support_kit::testing::{one_error_line, run, run_with_env};
 
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery"));
-    command.args(args);
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().unwrap()
-}
-
-fn one_error_line(out: &Output, code: i32, what: &str) -> String {
-    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
-    assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
-    assert!(stderr.starts_with("error: "), "{what}: {stderr}");
-    stderr
-}
+const BIN: &str = env!("CARGO_BIN_EXE_queues-celery");
 
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
@@ -50,10 +35,10 @@ fn a_missing_broker_is_one_clear_line() {
         );
     }
     let out = run(
+        BIN,
         &["--broker", "amqp://guest:guest@127.0.0.1:1/%2f", "demo"],
-        &[],
     );
-    let line = one_error_line(&out, 1, "no broker");
+    let line = one_error_line(&out, 1);
     assert!(
         line.contains("no RabbitMQ answers at 127.0.0.1:1 "),
         "{line}"
@@ -62,10 +47,11 @@ fn a_missing_broker_is_one_clear_line() {
 
 #[test]
 fn a_missing_python_celery_is_one_clear_line_saying_how_to_get_it() {
-    let out = run(
+    let out = run_with_env(
+        BIN,
         &["inspect", "--from", "python"],
         &[("CELERY_VENV", "/nonexistent/celery-venv")],
     );
-    let line = one_error_line(&out, 1, "no venv");
+    let line = one_error_line(&out, 1);
     assert!(line.contains("run: scripts/services celery"), "{line}");
 }

@@ -1,7 +1,6 @@
 //! Each subscriber receives exactly what its binding promises: every message
 //! whose key matches, once, and nothing else. Needs the RabbitMQ at AMQP_URL.
 
-use std::future::Future;
 use std::time::Duration;
 
 use lapin::options::{ExchangeDeclareOptions, QueueDeclareOptions};
@@ -11,13 +10,10 @@ use queues_pub_sub::{
     KEYS, RunReport, TOPIC_BINDINGS, exactly, expected_ids, late_subscriber, message, run,
     topic_matches,
 };
+use support_kit::testing::within_async;
 
-/// Fails the test instead of hanging it when the broker stops answering.
-async fn within<T>(what: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(60), what)
-        .await
-        .expect("the broker did not finish within 60 s")
-}
+/// How long the broker may take before a test fails instead of hanging.
+const LIMIT: Duration = Duration::from_secs(60);
 
 async fn connect() -> Connection {
     support_broker::connect("queues-pub-sub tests")
@@ -94,7 +90,7 @@ fn topic_rules_by_hand() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fanout_subscribers_each_get_every_message_once() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let messages: Vec<_> = (0..300).map(|id| message(id, &KEYS)).collect();
         for subscribers in [1, 4] {
@@ -118,7 +114,7 @@ async fn fanout_subscribers_each_get_every_message_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn topic_subscribers_get_exactly_what_their_bindings_match() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let messages: Vec<_> = (0..600).map(|id| message(id, &KEYS)).collect();
         let report = run(&connection, ExchangeKind::Topic, &TOPIC_BINDINGS, &messages)
@@ -143,7 +139,7 @@ async fn topic_subscribers_get_exactly_what_their_bindings_match() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_broker_agrees_with_the_topic_rules_on_awkward_patterns() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let keys = ["a", "a.b", "a.b.c", "b.a", "a.x.b", "x.y.z.b", "b", ""];
         let bindings = [
@@ -168,7 +164,7 @@ async fn the_broker_agrees_with_the_topic_rules_on_awkward_patterns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_matching_no_binding_come_back_as_unroutable() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let messages: Vec<_> = (0..60).map(|id| message(id, &KEYS)).collect();
         // Only the two "orders.*" keys are bound: the other four come back.
@@ -185,7 +181,7 @@ async fn messages_matching_no_binding_come_back_as_unroutable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_subscriber_gets_only_what_was_published_after_it_bound() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let report = late_subscriber(&connection, 50, 30).await.unwrap();
         assert_eq!(report.returned_before, 50, "nobody was bound: all returned");

@@ -2,7 +2,6 @@
 //! nobody answers times out; a late answer never reaches the wrong call; the
 //! queues are gone afterwards. Needs the RabbitMQ at AMQP_URL.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,13 +12,11 @@ use queues_rpc::{
     Client, ReplyTo, RpcError, declare_request_queue, delete_queue, late_answer, parse_number,
     serve, square_slowly,
 };
+use support_kit::testing::within_async;
 use tokio::task::JoinSet;
 
-async fn within<T>(what: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(60), what)
-        .await
-        .expect("the broker did not finish within 60 s")
-}
+/// How long the broker may take before a test fails instead of hanging.
+const LIMIT: Duration = Duration::from_secs(60);
 
 async fn connect() -> Connection {
     support_broker::connect("queues-rpc tests")
@@ -42,7 +39,7 @@ async fn exists(connection: &Connection, queue: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_calls_each_get_their_own_answer() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         for mode in [ReplyTo::PrivateQueue, ReplyTo::Direct] {
             let queue = support_broker::unique_name("rpc-test");
@@ -100,7 +97,7 @@ async fn concurrent_calls_each_get_their_own_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_nobody_answers_times_out() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         for mode in [ReplyTo::PrivateQueue, ReplyTo::Direct] {
             let queue = support_broker::unique_name("rpc-silent-test");
@@ -127,7 +124,7 @@ async fn a_call_nobody_answers_times_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_answer_is_dropped_when_calls_carry_correlation_ids() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let limit = Duration::from_millis(100);
         let seen = late_answer(&connection, true, Duration::from_millis(400), limit)
@@ -147,7 +144,7 @@ async fn a_late_answer_is_dropped_when_calls_carry_correlation_ids() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_correlation_ids_the_next_call_takes_the_late_answer() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let limit = Duration::from_millis(100);
         let seen = late_answer(&connection, false, Duration::from_millis(400), limit)

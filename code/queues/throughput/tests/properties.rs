@@ -2,7 +2,6 @@
 //! compete for the queue and whatever their prefetch; with confirms, the
 //! broker acknowledges every publish. Needs the RabbitMQ at AMQP_URL.
 
-use std::future::Future;
 use std::time::Duration;
 
 use lapin::Connection;
@@ -10,12 +9,10 @@ use queues_throughput::{
     Confirms, Durability, consume, declare_durable_queue, id_of, payload, publish, publisher,
     round_trip,
 };
+use support_kit::testing::within_async;
 
-async fn within<T>(what: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(90), what)
-        .await
-        .expect("the broker did not finish within 90 s")
-}
+/// How long the broker may take before a test fails instead of hanging.
+const LIMIT: Duration = Duration::from_secs(90);
 
 async fn connect() -> Connection {
     support_broker::connect("queues-throughput tests")
@@ -33,7 +30,7 @@ fn a_payload_carries_its_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_is_consumed_exactly_once_across_the_consumers() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         for consumers in [1, 2, 4] {
             for work in [Duration::ZERO, Duration::from_millis(1)] {
@@ -59,7 +56,7 @@ async fn every_message_is_consumed_exactly_once_across_the_consumers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_confirms_every_publish_is_acked_and_without_none_is_lost() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let queue = support_broker::unique_name("throughput-test");
         let admin = connection.create_channel().await.unwrap();
@@ -109,7 +106,7 @@ async fn with_confirms_every_publish_is_acked_and_without_none_is_lost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consuming_nothing_returns_at_once() {
-    within(async {
+    within_async(LIMIT, async {
         let connection = connect().await;
         let queue = support_broker::unique_name("throughput-empty");
         let admin = connection.create_channel().await.unwrap();
