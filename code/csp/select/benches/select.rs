@@ -3,9 +3,10 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use csp_select::measure_quit_latency;
 
-/// Time from sending quit to the worker's `join` returning, for jobs of
-/// 1 µs to 1 ms. Only that interval is timed: starting the worker and
-/// filling its queue happen outside the measurement.
+/// Time from sending quit to the worker seeing it (the `Instant` it records as
+/// it leaves its loop), for jobs of 1 µs to 1 ms. Only that interval is timed:
+/// starting the worker, handing it its jobs, its thread ending and `join` all
+/// happen outside the measurement.
 fn quit_latency(c: &mut Criterion) {
     let mut group = c.benchmark_group("csp-select/quit-latency");
     group.sampling_mode(SamplingMode::Flat);

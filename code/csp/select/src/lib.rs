@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, select, unbounded};
+use crossbeam_channel::{Receiver, bounded, select, unbounded};
 
 // ANCHOR: work
 /// One job: a CPU-bound loop (xorshift steps) that runs for `length`, the way
@@ -41,12 +41,13 @@ pub enum Stop {
     Idle,
 }
 
-/// What a worker did: the jobs it finished, in the order it took them, and why
-/// it stopped.
+/// What a worker did: the jobs it finished, in the order it took them, why
+/// it stopped, and when it saw the reason to stop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     pub done: Vec<u64>,
     pub stop: Stop,
+    pub stopped_at: Instant,
 }
 // ANCHOR_END: report
 
@@ -61,18 +62,23 @@ pub fn worker(
     idle: Duration,
 ) -> Report {
     let mut done = Vec::new();
-    loop {
+    let stop = loop {
         select! {
-            recv(quit) -> _ => return Report { done, stop: Stop::Quit },
+            recv(quit) -> _ => break Stop::Quit,
             recv(jobs) -> job => match job {
                 Ok(job) => {
                     work(job, job_length);
                     done.push(job);
                 }
-                Err(_) => return Report { done, stop: Stop::Disconnected },
+                Err(_) => break Stop::Disconnected,
             },
-            default(idle) => return Report { done, stop: Stop::Idle },
+            default(idle) => break Stop::Idle,
         }
+    };
+    Report {
+        done,
+        stop,
+        stopped_at: Instant::now(),
     }
 }
 // ANCHOR_END: worker
@@ -81,31 +87,28 @@ pub fn worker(
 pub const NEVER_IDLE: Duration = Duration::from_secs(3600);
 
 // ANCHOR: latency
-/// Time from sending quit to `join` returning, for a worker whose jobs take
-/// `job_length`. A `busy` worker has a queue of jobs and is in the middle of
-/// one when the quit is sent; an idle one has finished its only job and is
+/// Time from sending quit to the worker seeing it: the worker's `stopped_at`
+/// minus the moment just before the send. Ending the thread and `join` are
+/// not counted. A `busy` worker has just taken a job, with one more waiting,
+/// when the quit is sent; an `idle` one has finished its only job and is
 /// waiting in `select!`.
 pub fn measure_quit_latency(job_length: Duration, busy: bool) -> Duration {
-    let (job_tx, job_rx) = unbounded();
+    // One slot: a second send waits until the worker has taken the first job.
+    let (job_tx, job_rx) = bounded(1);
     let (quit_tx, quit_rx) = unbounded();
-    let queued = if busy { 1_000 } else { 1 };
-    for job in 0..queued {
-        job_tx.send(job).expect("the worker holds the receiver");
-    }
     let handle = thread::spawn(move || worker(job_rx, quit_rx, job_length, NEVER_IDLE));
-    // Wait until the worker has taken its first job off the queue.
-    while job_tx.len() == queued as usize {
-        thread::yield_now();
-    }
-    if !busy {
+    job_tx.send(0).expect("the worker holds the receiver");
+    if busy {
+        // Returns once the worker has taken job 0 and started on it, no polling.
+        job_tx.send(1).expect("the worker holds the receiver");
+    } else {
         // Give it time to finish that job and go back to waiting.
-        thread::sleep(job_length + Duration::from_millis(1));
+        thread::sleep(job_length + Duration::from_millis(2));
     }
-    let start = Instant::now();
+    let sent = Instant::now();
     quit_tx.send(()).expect("the worker holds the receiver");
     let report = handle.join().expect("the worker panicked");
-    let latency = start.elapsed();
     assert_eq!(report.stop, Stop::Quit);
-    latency
+    report.stopped_at.saturating_duration_since(sent)
 }
 // ANCHOR_END: latency

@@ -152,7 +152,7 @@ fn main() {
         );
     }
     println!();
-    println!("quit latency, median of {LATENCY_RUNS} runs (quit sent → join returned):");
+    println!("quit latency, median of {LATENCY_RUNS} runs (quit sent → worker saw it):");
     println!(
         "  idle worker                    {:>10}",
         support_kit::human_duration(idle_latency)

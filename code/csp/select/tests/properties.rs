@@ -1,7 +1,7 @@
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{SendError, unbounded};
+use crossbeam_channel::{SendError, bounded, unbounded};
 use csp_select::{NEVER_IDLE, Stop, measure_quit_latency, work, worker};
 
 const SHORT: Duration = Duration::from_micros(20);
@@ -87,8 +87,35 @@ fn a_send_fails_once_the_worker_is_gone() {
 
 #[test]
 fn measuring_quit_latency_always_ends_with_a_quit() {
+    // measure_quit_latency asserts internally that the worker stopped by quit.
     for busy in [false, true] {
         measure_quit_latency(SHORT, busy);
+    }
+}
+
+/// The busy measurement's set-up, checked by its outcome: the second send on
+/// a one-slot channel returns only after the worker has taken job 0, so the
+/// quit always finds it with job 0 started. That job is finished, job 1 may or
+/// may not be (select! picks at random between two ready branches), and the
+/// worker sees the quit after it was sent.
+#[test]
+fn a_busy_worker_finishes_the_job_in_hand_and_sees_quit_after_it_was_sent() {
+    for _ in 0..200 {
+        let (job_tx, job_rx) = bounded(1);
+        let (quit_tx, quit_rx) = unbounded();
+        let handle = thread::spawn(move || worker(job_rx, quit_rx, SHORT, NEVER_IDLE));
+        job_tx.send(0).unwrap();
+        job_tx.send(1).unwrap();
+        let sent = Instant::now();
+        quit_tx.send(()).unwrap();
+        let report = handle.join().unwrap();
+        assert_eq!(report.stop, Stop::Quit);
+        assert!(
+            report.done == [0] || report.done == [0, 1],
+            "{:?}",
+            report.done
+        );
+        assert!(report.stopped_at >= sent);
     }
 }
 
