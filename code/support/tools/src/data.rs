@@ -135,10 +135,9 @@ pub(crate) fn render_from_criterion(
             .or_insert_with(|| GroupData {
                 group: group.clone(),
                 package: ex.package.clone(),
-                provenance: provenance.with_services(crate::services::versions(
-                    &ws.root,
-                    &ex.needs.iter().cloned().collect(),
-                )),
+                provenance: provenance.for_package(&ws.root, &ex.dir).with_services(
+                    crate::services::versions(&ws.root, &ex.needs.iter().cloned().collect()),
+                ),
                 benchmarks: Vec::new(),
             })
             .benchmarks

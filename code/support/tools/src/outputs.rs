@@ -95,10 +95,13 @@ fn run(ws: &Workspace, ex: &Example, spec: &OutputSpec) -> Result<String> {
 pub(crate) fn capture(ws: &Workspace, packages: &[String]) -> Result<()> {
     let provenance = Provenance::here(&ws.root);
     for ex in ws.select(packages)? {
-        let provenance = provenance.with_services(crate::services::versions(
-            &ws.root,
-            &ex.needs.iter().cloned().collect(),
-        ));
+        let provenance =
+            provenance
+                .for_package(&ws.root, &ex.dir)
+                .with_services(crate::services::versions(
+                    &ws.root,
+                    &ex.needs.iter().cloned().collect(),
+                ));
         for spec in &ex.outputs {
             let path = output_path(ws, ex, spec);
             println!("capture: {}", command_line(ex, spec));

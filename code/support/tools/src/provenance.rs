@@ -39,6 +39,33 @@ impl Provenance {
         }
     }
 
+    /// The same stamp for one package: `-dirty` only when the code that
+    /// package is built from differs from the commit (its folder, the path
+    /// dependencies its manifest names, the support crates and the lock file),
+    /// so work in progress elsewhere in the tree does not mark it.
+    pub(crate) fn for_package(&self, root: &Path, dir: &Path) -> Provenance {
+        let mut paths: Vec<String> = vec![
+            dir.to_string_lossy().to_string(),
+            "code/support".into(),
+            "Cargo.toml".into(),
+            "Cargo.lock".into(),
+        ];
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        for line in manifest.lines() {
+            if let Some(at) = line.find("path = \"") {
+                let rest = &line[at + 8..];
+                if let Some(end) = rest.find('"') {
+                    paths.push(dir.join(&rest[..end]).to_string_lossy().to_string());
+                }
+            }
+        }
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        Provenance {
+            commit: commit_of(root, &refs),
+            ..self.clone()
+        }
+    }
+
     /// The same stamp with the versions of the services a package uses.
     pub(crate) fn with_services(&self, services: BTreeMap<String, String>) -> Provenance {
         Provenance {
@@ -151,21 +178,17 @@ fn os_name() -> String {
 /// The commit the measured code came from; `-dirty` when the code or its
 /// dependencies differ from that commit (generated files don't count).
 fn commit(root: &Path) -> String {
+    commit_of(root, &["code", "Cargo.toml", "Cargo.lock"])
+}
+
+/// The commit, `-dirty` only when these paths differ from it.
+fn commit_of(root: &Path, paths: &[&str]) -> String {
     let Some(hash) = run("git", &["rev-parse", "--short=10", "HEAD"], root) else {
         return "unknown".into();
     };
-    let changes = run(
-        "git",
-        &[
-            "status",
-            "--porcelain",
-            "--",
-            "code",
-            "Cargo.toml",
-            "Cargo.lock",
-        ],
-        root,
-    );
+    let mut args = vec!["status", "--porcelain", "--"];
+    args.extend_from_slice(paths);
+    let changes = run("git", &args, root);
     match changes {
         Some(c) if !c.is_empty() => format!("{hash}-dirty"),
         _ => hash,
