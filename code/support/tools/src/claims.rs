@@ -442,6 +442,20 @@ mod tests {
         assert!(check("g/slow < g/fast").is_err());
         let overlap = check("g/fast < g/near-fast").unwrap_err();
         assert!(overlap.contains("indistinguishable"), "{overlap}");
+        let opposite = check("g/slow < g/fast").unwrap_err();
+        assert!(
+            opposite.contains("the data says the opposite"),
+            "{opposite}"
+        );
+    }
+
+    #[test]
+    fn strict_and_non_strict_orderings_differ_at_the_boundary() {
+        // g/slow's interval starts at 30 ns exactly.
+        assert!(check("g/slow > 30ns").is_err());
+        assert!(check("g/slow >= 30ns").is_ok());
+        assert!(check("g/fast < 12ns").is_err());
+        assert!(check("g/fast <= 12ns").is_ok());
     }
 
     #[test]
@@ -456,7 +470,16 @@ mod tests {
         assert!(check("g/slow / g/fast >= 2.5").is_ok());
         assert!(check("g/slow / g/fast >= 2.6").is_err());
         assert!(check("g/slow / g/fast <= 3.3").is_ok());
-        assert!(check("g/slow / g/fast <= 3.0").is_err());
+        let err = check("g/slow / g/fast <= 3.0").unwrap_err();
+        assert!(
+            err.contains("[2.500, 3.300]"),
+            "the error shows the ratio's interval: {err}"
+        );
+        let err = check("g/slow < 20ns").unwrap_err();
+        assert!(
+            err.contains("[30.0 ns, 33.0 ns]"),
+            "times are shown with units: {err}"
+        );
         assert!(check("g/slow / g/fast in [2.4, 3.4]").is_ok());
         assert!(check("g/slow / g/fast in [2.6, 3.4]").is_err());
     }
@@ -483,6 +506,8 @@ mod tests {
         assert!(check("5ms > g/fast").unwrap_err().contains("on the left"));
         assert!(check("g/fast ~ 5ms").is_err());
         assert!(check("fast < g/slow").unwrap_err().contains("neither"));
+        assert!(term("g/a b").is_err(), "an id has no spaces");
+        assert!(term("").is_err());
     }
 
     #[test]
@@ -503,10 +528,11 @@ mod tests {
     fn a_claim_split_over_lines_is_refused() {
         let found = claims_in(
             Path::new("p.md"),
-            "Text <!-- claim: g/fast <\n g/slow -->\n",
+            "Title\nText <!-- claim: g/fast <\n g/slow -->\n",
         );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text, UNCLOSED);
+        assert_eq!(found[0].line, 2, "lines count from 1");
     }
 
     #[test]
@@ -518,6 +544,10 @@ mod tests {
         assert!(comparative("as many times as it likes").is_none());
         assert!(comparative("twice as fast").is_some());
         assert!(comparative("A channel carries messages.").is_none());
+        assert!(
+            comparative("Each of the 4 threads counts to 1000.").is_none(),
+            "digits alone are not a ratio"
+        );
     }
 
     #[test]
@@ -528,5 +558,158 @@ mod tests {
         assert_eq!(found[0].0, 3);
         assert!(found[0].1.contains("still one"));
         assert_eq!(found[1].1, "Two.\n");
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+    use crate::data::GroupData;
+    use crate::provenance::Provenance;
+    use crate::workspace::{Example, write};
+
+    /// A throw-away book: chapter `ch` with measured data for `pkg/g/fast` and
+    /// `pkg/g/slow`, and chapter `other` with no examples.
+    struct Book {
+        ws: Workspace,
+    }
+
+    impl Book {
+        fn new(name: &str) -> Book {
+            let root = std::env::temp_dir()
+                .join(format!("book-tools-claims-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            let ws = Workspace {
+                target: root.join("target"),
+                examples: vec![Example {
+                    package: "pkg".into(),
+                    chapter: "ch".into(),
+                    binary: None,
+                    outputs: Vec::new(),
+                    charts: BTreeMap::new(),
+                    needs: Vec::new(),
+                    dir: root.join("code/ch/pkg"),
+                }],
+                support: Vec::new(),
+                root,
+            };
+            let point = |id: &str, low: f64, high: f64| Point {
+                id: id.into(),
+                function: "f".into(),
+                parameter: None,
+                median_ns: (low + high) / 2.0,
+                mean_ns: (low + high) / 2.0,
+                median_ci95_low_ns: low,
+                median_ci95_high_ns: high,
+            };
+            let data = GroupData {
+                group: "pkg/g".into(),
+                package: "pkg".into(),
+                provenance: Provenance {
+                    cpu: "cpu".into(),
+                    cores: 1,
+                    os: "os".into(),
+                    rustc: "rustc".into(),
+                    commit: "c".into(),
+                    date: "d".into(),
+                    virtualization: None,
+                    services: BTreeMap::new(),
+                },
+                benchmarks: vec![
+                    point("pkg/g/fast", 10.0, 12.0),
+                    point("pkg/g/slow", 30.0, 33.0),
+                ],
+            };
+            let file = ws.generated_dir("ch").join("data").join("pkg-g.json");
+            write(&file, &serde_json::to_string(&data).unwrap()).unwrap();
+            Book { ws }
+        }
+
+        fn page(&self, path: &str, text: &str) {
+            write(&self.ws.root.join("book").join(path), text).unwrap();
+        }
+
+        fn check(&self, chapters: &[&str]) -> Result<()> {
+            let chapters: Vec<String> = chapters.iter().map(|c| c.to_string()).collect();
+            check(&self.ws, &chapters, false)
+        }
+    }
+
+    impl Drop for Book {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.ws.root);
+        }
+    }
+
+    const GOOD: &str = "# Results\n\nThe fast one is faster than the slow one. <!-- claim: pkg/g/fast < pkg/g/slow -->\n\nIt was slower than this before. <!-- no-claim: history, not a measurement -->\n";
+
+    #[test]
+    fn claims_that_hold_pass_and_their_paragraphs_count_as_claimed() {
+        let book = Book::new("good");
+        book.page("ch/results.md", GOOD);
+        book.check(&[]).unwrap();
+        book.check(&["ch"]).unwrap();
+    }
+
+    #[test]
+    fn a_claim_the_data_contradicts_fails() {
+        let book = Book::new("contradicted");
+        book.page(
+            "ch/results.md",
+            "Slow wins. <!-- claim: pkg/g/slow < pkg/g/fast -->\n",
+        );
+        assert!(book.check(&[]).is_err());
+    }
+
+    #[test]
+    fn a_comparative_paragraph_without_a_claim_fails() {
+        let book = Book::new("unclaimed");
+        book.page(
+            "ch/results.md",
+            &format!("{GOOD}\nChannels are faster than locks.\n"),
+        );
+        assert!(book.check(&[]).is_err());
+    }
+
+    #[test]
+    fn a_claim_split_over_lines_fails() {
+        let book = Book::new("split");
+        book.page(
+            "ch/results.md",
+            "Fast. <!-- claim: pkg/g/fast <\npkg/g/slow -->\n",
+        );
+        assert!(book.check(&[]).is_err());
+    }
+
+    #[test]
+    fn generated_pages_are_skipped_and_chapters_select_pages() {
+        let book = Book::new("select");
+        book.page("ch/results.md", GOOD);
+        book.page(
+            "ch/generated/table.md",
+            "Slower than anything. <!-- claim: pkg/g/slow < pkg/g/fast -->\n",
+        );
+        book.check(&[]).unwrap();
+        book.page("other/index.md", "Faster than light.\n");
+        assert!(book.check(&[]).is_err(), "every chapter when none is named");
+        book.check(&["ch"]).unwrap();
+        assert!(book.check(&["other"]).is_err());
+    }
+
+    #[test]
+    fn report_only_lists_what_flipped_and_succeeds() {
+        let book = Book::new("report");
+        book.page(
+            "ch/results.md",
+            "Slow wins. <!-- claim: pkg/g/slow < pkg/g/fast -->\n\nFaster than light.\n",
+        );
+        check(&book.ws, &[], true).unwrap();
+        let listed = read(&book.ws.target.join("book-tools/flipped-claims.txt")).unwrap();
+        assert_eq!(
+            listed.lines().count(),
+            1,
+            "claims only, not phrasing: {listed}"
+        );
+        assert!(listed.contains("pkg/g/slow < pkg/g/fast"), "{listed}");
     }
 }
