@@ -89,4 +89,98 @@ mod tests {
         );
         assert_eq!(normalise(Path::new("a/./b")), PathBuf::from("a/b"));
     }
+
+    /// A throw-away workspace with one example crate in `dir`, named
+    /// `package`, in `chapter`; book/ch has its opening and results pages.
+    struct Scratch {
+        ws: Workspace,
+    }
+
+    impl Scratch {
+        fn new(name: &str, dir: &str, package: &str, chapter: &str) -> Scratch {
+            let root = std::env::temp_dir()
+                .join(format!("book-tools-layout-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            let s = Scratch {
+                ws: Workspace {
+                    target: root.join("target"),
+                    examples: vec![crate::workspace::Example {
+                        package: package.into(),
+                        chapter: chapter.into(),
+                        binary: None,
+                        outputs: Vec::new(),
+                        charts: std::collections::BTreeMap::new(),
+                        needs: Vec::new(),
+                        dir: root.join(dir),
+                    }],
+                    support: Vec::new(),
+                    root,
+                },
+            };
+            s.page("ch/index.md", "# Chapter\n");
+            s.page("ch/results.md", "# Results\n");
+            s
+        }
+
+        fn page(&self, path: &str, text: &str) {
+            crate::workspace::write(&self.ws.root.join("book").join(path), text).unwrap();
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.ws.root);
+        }
+    }
+
+    const SHOWN: &str = "{{#include ../../code/ch/pkg/src/lib.rs:anchor}}\n";
+
+    #[test]
+    fn a_crate_in_its_place_with_a_page_passes() {
+        let s = Scratch::new("good", "code/ch/pkg", "ch-pkg", "ch");
+        s.page("ch/pkg.md", SHOWN);
+        check(&s.ws).unwrap();
+    }
+
+    #[test]
+    fn a_crate_no_page_of_its_chapter_shows_fails() {
+        let s = Scratch::new("unshown", "code/ch/pkg", "ch-pkg", "ch");
+        assert!(check(&s.ws).is_err(), "no page at all");
+        // Another chapter's page showing it does not count.
+        s.page("other/pkg.md", SHOWN);
+        assert!(check(&s.ws).is_err(), "shown only by another chapter");
+        // Nor does a page of its chapter that shows another crate.
+        s.page("ch/pkg.md", "{{#include ../../code/ch/other/src/lib.rs}}\n");
+        assert!(check(&s.ws).is_err(), "its chapter shows another crate");
+    }
+
+    #[test]
+    fn folder_package_name_and_chapter_must_agree() {
+        let misnamed = Scratch::new("misnamed", "code/ch/pkg", "ch-package", "ch");
+        misnamed.page("ch/pkg.md", SHOWN);
+        assert!(check(&misnamed.ws).is_err(), "named unlike its folder");
+        let moved = Scratch::new("moved", "code/other/pkg", "other-pkg", "ch");
+        moved.page(
+            "ch/pkg.md",
+            "{{#include ../../code/other/pkg/src/lib.rs}}\n",
+        );
+        assert!(check(&moved.ws).is_err(), "in another chapter's folder");
+        let shallow = Scratch::new("shallow", "code/pkg", "ch-pkg", "ch");
+        shallow.page("ch/pkg.md", "{{#include ../../code/pkg/src/lib.rs}}\n");
+        assert!(check(&shallow.ws).is_err(), "not under code/<chapter>/");
+        let elsewhere = Scratch::new("elsewhere", "examples/ch/pkg", "ch-pkg", "ch");
+        elsewhere.page(
+            "ch/pkg.md",
+            "{{#include ../../examples/ch/pkg/src/lib.rs}}\n",
+        );
+        assert!(check(&elsewhere.ws).is_err(), "not under code/");
+    }
+
+    #[test]
+    fn a_chapter_without_its_results_page_fails() {
+        let s = Scratch::new("no-results", "code/ch/pkg", "ch-pkg", "ch");
+        s.page("ch/pkg.md", SHOWN);
+        std::fs::remove_file(s.ws.root.join("book/ch/results.md")).unwrap();
+        assert!(check(&s.ws).is_err());
+    }
 }

@@ -180,6 +180,21 @@ mod tests {
         assert_eq!(sel.chapters, names(&["csp"]));
         assert!(sel.needs(&ws).is_empty());
         assert!(!sel.cargo_args().contains(&"--workspace".to_string()));
+        assert_eq!(sel.describe(), "chapter csp (2 packages)");
+    }
+
+    #[test]
+    fn chapters_follow_the_summary_then_the_examples() {
+        let root = std::env::temp_dir().join(format!("book-tools-select-{}", std::process::id()));
+        let summary = "# Summary\n\n[Preface](README.md)\n\n- [CSP](csp/index.md)\n  - [Pipeline](csp/pipeline.md)\n- [Intro](intro/index.md)\n";
+        crate::workspace::write(&root.join("book/SUMMARY.md"), summary).unwrap();
+        let ws = Workspace {
+            root: root.clone(),
+            ..workspace()
+        };
+        let found = chapters(&ws);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found, names(&["csp", "intro", "queues"]));
     }
 
     #[test]
