@@ -330,4 +330,59 @@ mod tests {
         let at = open.local_addr().expect("addr");
         assert!(answers(&at.to_string()));
     }
+
+    #[test]
+    fn the_default_urls_are_the_local_services() {
+        if std::env::var_os("AMQP_URL").is_none() {
+            assert_eq!(host_port(&amqp_url(), 5672), "127.0.0.1:5672");
+            assert!(amqp_url().ends_with("/%2f"), "the default vhost");
+        }
+        if std::env::var_os("REDIS_URL").is_none() {
+            assert_eq!(host_port(&redis_url(), 6379), "127.0.0.1:6379");
+        }
+    }
+
+    #[test]
+    fn programs_are_found_on_the_path_and_their_output_read() {
+        let sh = which("sh").expect("sh is on PATH");
+        assert!(sh.is_absolute() && sh.ends_with("sh"), "{}", sh.display());
+        assert_eq!(which("no-such-program-for-book-tools"), None);
+        assert!(quiet("sh", &["-c", "exit 0"]));
+        assert!(!quiet("sh", &["-c", "exit 3"]));
+        assert_eq!(
+            output_of("sh", &["-c", "echo ' 4.2 '"]),
+            Some("4.2".to_string())
+        );
+        assert_eq!(output_of("sh", &["-c", "echo partial; exit 1"]), None);
+    }
+
+    #[test]
+    fn waiting_ends_when_ready_or_at_the_deadline() {
+        let calls = std::cell::Cell::new(0);
+        // Ready on the second look, well inside the deadline.
+        wait_until("never", 5, || {
+            calls.set(calls.get() + 1);
+            calls.get() > 1
+        })
+        .unwrap();
+        assert_eq!(calls.get(), 2);
+        let started = Instant::now();
+        let err = wait_until("nothing answers", 1, || false).unwrap_err();
+        assert_eq!(err, "nothing answers after 1 s");
+        assert!(started.elapsed() >= Duration::from_secs(1), "it waited");
+    }
+
+    #[test]
+    fn versions_name_the_services_found() {
+        let names: BTreeSet<String> = ["python".to_string()].into();
+        let found = versions(Path::new("/nonexistent"), &names);
+        if which("python3").is_some() {
+            let v = &found["python"];
+            assert!(v.starts_with("CPython 3."), "{v}");
+        }
+        assert!(
+            found.keys().all(|k| k == "python"),
+            "only what was asked: {found:?}"
+        );
+    }
 }
