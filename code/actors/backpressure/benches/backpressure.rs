@@ -1,17 +1,28 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/actors/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("actors-backpressure/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| actors_backpressure::sum_to(black_box(n)))
+use actors_backpressure::{Load, MAILBOXES, run, runtime};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+
+fn mailbox(c: &mut Criterion) {
+    let runtime = runtime();
+    let load = Load {
+        messages: 20_000,
+        payload_bytes: 1_024,
+        produce_rounds: 1_000,
+        handle_rounds: 5_000,
+    };
+    let mut group = c.benchmark_group("actors-backpressure/mailbox");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    for mailbox in MAILBOXES {
+        group.bench_function(BenchmarkId::from_parameter(mailbox.name()), |b| {
+            b.iter(|| runtime.block_on(run(mailbox, load)))
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+criterion_group!(benches, mailbox);
 criterion_main!(benches);
