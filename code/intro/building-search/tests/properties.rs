@@ -2,6 +2,7 @@
 //! however the threads happen to be scheduled.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread;
 
 use intro_building_search::{
     CHUNK, Strategy, door_code, fixed_pool, fixed_pool_with_chunk, is_marked, is_marked_uneven,
@@ -209,5 +210,82 @@ fn the_uneven_building_has_the_same_answers_at_a_different_cost() {
             assert_eq!(split_at_each_fork(ROOMS, workers, check), Some(marked));
             assert_eq!(fixed_pool(ROOMS, workers, check), Some(marked));
         }
+    }
+}
+
+#[test]
+fn door_codes_are_six_rounds_of_splitmix64() {
+    // One SplitMix64 step, written out from the reference: from state 0 its
+    // first output is 0xe220a8397b1dcdaf (Vigna's splitmix64.c).
+    fn round(x: u64) -> u64 {
+        let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    assert_eq!(round(0), 0xe220_a839_7b1d_cdaf);
+    for room in [0, 1, 2, 1_234, ROOMS, intro_building_search::MAX_ROOMS - 1] {
+        let expected = (0..intro_building_search::MIX_ROUNDS).fold(room, |x, _| round(x));
+        assert_eq!(door_code(room), expected, "room {room}");
+    }
+}
+
+#[test]
+fn strategies_have_the_names_the_cli_and_benches_use() {
+    let names: Vec<&str> = Strategy::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(names, ["sequential", "split-at-each-fork", "fixed-pool"]);
+}
+
+#[test]
+fn split_at_each_fork_gives_every_searcher_an_equal_share() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    for workers in 1..=8 {
+        let by_thread: Mutex<HashMap<thread::ThreadId, u64>> = Mutex::new(HashMap::new());
+        let found = split_at_each_fork(ROOMS, workers, |_| {
+            *by_thread
+                .lock()
+                .unwrap()
+                .entry(thread::current().id())
+                .or_default() += 1;
+            false
+        });
+        assert_eq!(found, None);
+        let shares: Vec<u64> = by_thread.into_inner().unwrap().into_values().collect();
+        assert_eq!(shares.len(), workers, "one share per searcher: {shares:?}");
+        assert_eq!(shares.iter().sum::<u64>(), ROOMS);
+        let (least, most) = (shares.iter().min().unwrap(), shares.iter().max().unwrap());
+        // Rounding at each fork can move a room or so per level.
+        assert!(most - least <= 4, "{workers} workers: {shares:?}");
+    }
+}
+
+#[test]
+fn the_fixed_pool_crew_takes_blocks_while_one_searcher_is_busy() {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+    // Room 0's check waits until some other searcher has checked a room: the
+    // other searcher must be able to take the next block meanwhile.
+    for chunk in [1, 7, CHUNK] {
+        let other_checked = AtomicBool::new(false);
+        let holder: std::sync::Mutex<Option<thread::ThreadId>> = std::sync::Mutex::new(None);
+        let found = fixed_pool_with_chunk(ROOMS, 2, chunk, |room| {
+            if room == 0 {
+                *holder.lock().unwrap() = Some(thread::current().id());
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while !other_checked.load(Ordering::SeqCst) {
+                    assert!(
+                        Instant::now() < deadline,
+                        "chunk {chunk}: no other searcher took a block"
+                    );
+                    thread::yield_now();
+                }
+            } else if *holder.lock().unwrap() != Some(thread::current().id()) {
+                other_checked.store(true, Ordering::SeqCst);
+            }
+            false
+        });
+        assert_eq!(found, None);
+        assert!(other_checked.load(Ordering::SeqCst));
     }
 }
