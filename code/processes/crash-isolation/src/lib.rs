@@ -14,6 +14,7 @@
 //! half-done first attempt of a crashed job leaves no trace.
 #![forbid(unsafe_code)]
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -456,8 +457,13 @@ pub fn supervise(program: &Path, jobs: Vec<Job>, config: &Config) -> io::Result<
                 }
             }
             Event::Report(index, Report::Done { id, value }) => {
-                if sup.summary.results.insert(id, value).is_some() {
-                    sup.summary.duplicates += 1;
+                // The first result for an id is kept; a second is counted
+                // and ignored, never written over the first.
+                match sup.summary.results.entry(id) {
+                    Entry::Occupied(_) => sup.summary.duplicates += 1,
+                    Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
                 }
                 let slot = &mut sup.slots[index];
                 slot.job = None;
