@@ -126,11 +126,7 @@ impl Account {
 
     /// Queues the broken transfer without waiting for anything (the mailbox
     /// must have room); the answer comes on the returned channel.
-    pub fn start_pay_directly(
-        &self,
-        to: &Account,
-        amount: u64,
-    ) -> oneshot::Receiver<Result<(), Insufficient>> {
+    pub fn start_pay_directly(&self, to: &Account, amount: u64) -> Answer {
         let (done, answer) = oneshot::channel();
         let to = to.clone();
         self.mailbox
@@ -300,16 +296,13 @@ pub async fn run_locked_bank(
 }
 // ANCHOR_END: locked
 
+/// Where the answer to a payment arrives.
+pub type Answer = oneshot::Receiver<Result<(), Insufficient>>;
+
 /// Two accounts, each paying the other at the same moment with the broken
 /// `pay_directly`. Both requests are queued before either account runs, as
 /// happens whenever two such transfers cross. Returns the two answers'
 /// channels; in the broken design they never fill.
-pub fn crossing_payments(
-    a: &Account,
-    b: &Account,
-) -> (
-    oneshot::Receiver<Result<(), Insufficient>>,
-    oneshot::Receiver<Result<(), Insufficient>>,
-) {
+pub fn crossing_payments(a: &Account, b: &Account) -> (Answer, Answer) {
     (a.start_pay_directly(b, 10), b.start_pay_directly(a, 10))
 }

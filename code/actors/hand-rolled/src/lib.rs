@@ -156,8 +156,7 @@ pub async fn count(strategy: Strategy, tasks: u64, increments: u64, capacity: us
                 })
                 .collect();
             join_all(workers).await;
-            let total = *counter.lock().expect("no task panics holding it");
-            total
+            *counter.lock().expect("no task panics holding it")
         }
         Strategy::ActorTell | Strategy::ActorAsk => {
             let (handle, actor) = CounterHandle::spawn(capacity);
@@ -189,10 +188,13 @@ async fn join_all(workers: Vec<JoinHandle<()>>) {
     }
 }
 
+/// A recorder's mailbox, and the task that returns what it recorded.
+pub type Recorder = (mpsc::Sender<(u32, u64)>, JoinHandle<Vec<(u32, u64)>>);
+
 // ANCHOR: recorder
 /// A second actor, for the ordering promise: it records every `(sender,
 /// sequence number)` pair in the order its mailbox delivered them.
-pub fn spawn_recorder(capacity: usize) -> (mpsc::Sender<(u32, u64)>, JoinHandle<Vec<(u32, u64)>>) {
+pub fn spawn_recorder(capacity: usize) -> Recorder {
     let (sender, mut mailbox) = mpsc::channel(capacity);
     let task = tokio::spawn(async move {
         let mut seen = Vec::new();
