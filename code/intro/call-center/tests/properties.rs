@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use intro_call_center::{SplitMix64, batch, erlang_c, predict, schedule, serve};
+use intro_call_center::{
+    Answer, Call, Report, SplitMix64, batch, erlang_c, predict, schedule, serve,
+};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -164,4 +166,87 @@ fn mean_wait_of_one_agent_is_rho_over_one_minus_rho_talks() {
     let p = predict(1, MS * 2, MS).unwrap();
     assert!(close(p.p_wait, 0.5));
     assert!((p.mean_wait.as_secs_f64() - 1e-3).abs() < 1e-9);
+}
+
+/// A run with four answers (waits of 1, 2, 3 and 4 ms) by two agents busy
+/// for 3 ms and 5 ms during a 10 ms run.
+fn measured_run() -> Report {
+    let answer = |caller: usize, agent: usize, wait_ms: u64| Answer {
+        caller,
+        agent,
+        answered: MS * (caller as u32 + 1),
+        wait: MS * wait_ms as u32,
+    };
+    Report {
+        answers: vec![
+            answer(0, 0, 3),
+            answer(1, 1, 1),
+            answer(2, 0, 4),
+            answer(3, 1, 2),
+        ],
+        busy: vec![MS * 3, MS * 5],
+        elapsed: MS * 10,
+    }
+}
+
+#[test]
+fn the_measures_of_a_run_are_its_sums_shares_and_ranks() {
+    let report = measured_run();
+    assert_eq!(report.calls_per_agent(), vec![2, 2]);
+    // 8 ms busy out of 2 agents × 10 ms.
+    assert!(close(report.utilisation(), 0.4), "{}", report.utilisation());
+    assert_eq!(report.max_wait(), MS * 4);
+    assert_eq!(report.mean_wait(), MS * 10 / 4);
+    assert_eq!(report.mean_talk(), MS * 2, "8 ms of talk over 4 calls");
+    // Nearest rank: the smallest wait that a share p of the callers did not exceed.
+    assert_eq!(report.wait_percentile(0.1), MS);
+    assert_eq!(report.wait_percentile(0.25), MS);
+    assert_eq!(report.wait_percentile(0.5), MS * 2);
+    assert_eq!(report.wait_percentile(0.75), MS * 3);
+    assert_eq!(report.wait_percentile(0.99), MS * 4);
+    assert_eq!(report.wait_percentile(1.0), MS * 4);
+}
+
+#[test]
+fn a_run_that_took_no_time_has_zero_utilisation() {
+    let report = Report {
+        answers: Vec::new(),
+        busy: vec![Duration::ZERO; 2],
+        elapsed: Duration::ZERO,
+    };
+    assert_eq!(report.utilisation(), 0.0);
+    assert_eq!(report.mean_talk(), Duration::ZERO);
+    assert_eq!(report.max_wait(), Duration::ZERO);
+}
+
+#[test]
+fn the_schedule_has_the_requested_mean_gap_and_talk() {
+    let calls = schedule(10_000, MS, MS * 5 / 2, 42);
+    let last = calls.last().unwrap().arrival.as_secs_f64();
+    assert!(
+        (last - 10.0).abs() < 0.5,
+        "10,000 gaps of 1 ms end near 10 s: {last}"
+    );
+    let talk = calls.iter().map(|c| c.talk.as_secs_f64()).sum::<f64>() / calls.len() as f64;
+    assert!((talk - 2.5e-3).abs() < 0.1e-3, "{talk}");
+}
+
+#[test]
+fn nobody_is_answered_before_they_ring() {
+    let calls: Vec<Call> = [0, 20, 40]
+        .into_iter()
+        .map(|ms| Call {
+            arrival: MS * ms,
+            talk: Duration::from_micros(100),
+        })
+        .collect();
+    let report = serve(2, &calls);
+    for answer in &report.answers {
+        assert!(
+            answer.answered >= calls[answer.caller].arrival,
+            "{answer:?} rang at {:?}",
+            calls[answer.caller].arrival
+        );
+    }
+    assert!(report.elapsed >= MS * 40);
 }
