@@ -123,3 +123,15 @@ fn more_workers_than_chunks_still_work() {
         assert_eq!(crack(&target, 1, workers).password.as_deref(), Some("b"));
     }
 }
+
+#[test]
+fn passwords_of_one_to_max_length_letters_are_accepted() {
+    use intro_crypto_crack::{MAX_LENGTH, parse_password};
+    for length in 1..=MAX_LENGTH {
+        let password = "q".repeat(length);
+        assert_eq!(parse_password(&password), Ok(password.clone()));
+    }
+    for bad in ["", "abcdefg", "Abc", "ab1", "ab c", "é"] {
+        assert!(parse_password(bad).is_err(), "{bad:?}");
+    }
+}
