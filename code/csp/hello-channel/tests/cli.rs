@@ -34,8 +34,11 @@ fn every_channel_delivers_every_number_in_order() {
 
 /// The real buggy function, run in a child process so that the test can end
 /// it: after the producers are long done, the process is still waiting.
-/// A fixed version would end in well under the wait, so this cannot pass by
-/// luck; a slow machine can only make it pass for the right reason.
+/// The buggy program never ends, so this cannot flake. It is not a proof of
+/// the bug on its own: a fixed program on a machine too slow to pass two
+/// hundred numbers in half a second would pass it too, which is why
+/// `a_live_sender_keeps_the_receive_loop_waiting` checks the mechanism
+/// without a clock.
 #[test]
 fn forgetting_to_drop_the_sender_hangs_the_program() {
     let mut child = Command::new(BIN)
