@@ -373,6 +373,16 @@ mod tests {
     }
 
     #[test]
+    fn the_celery_venv_lives_in_the_target_folder() {
+        if std::env::var_os("CELERY_VENV").is_none() {
+            assert_eq!(
+                celery_venv(Path::new("/w")),
+                PathBuf::from("/w/target/celery-venv")
+            );
+        }
+    }
+
+    #[test]
     fn versions_name_the_services_found() {
         let names: BTreeSet<String> = ["python".to_string()].into();
         let found = versions(Path::new("/nonexistent"), &names);
