@@ -22,6 +22,19 @@ fn a_flagged_task_stops() {
 }
 
 #[test]
+fn a_flagged_task_counts_the_rounds_it_finished() {
+    // Each round sleeps at least 100 µs, so the rounds cannot outnumber the
+    // time the call took; in 50 ms a running task finishes more than one.
+    let started = std::time::Instant::now();
+    let rounds = stop_with_a_flag(Duration::from_millis(50));
+    let most = started.elapsed().as_micros() as u64 / 100;
+    assert!(
+        (2..=most).contains(&rounds),
+        "{rounds} rounds, at most {most}"
+    );
+}
+
+#[test]
 fn input_arrives_by_move_and_by_channel() {
     for numbers in [vec![], vec![7], (1..=1_000).collect::<Vec<u64>>()] {
         let expected: u64 = numbers.iter().sum();
