@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use intro_shoemaker_elves::{Pipeline, Stage, workshop};
+use intro_shoemaker_elves::{Pipeline, Report, Shoe, Stage, workshop};
 
 const US: Duration = Duration::from_micros(1);
 
@@ -82,4 +82,51 @@ fn the_prediction_is_the_slowest_stage() {
     assert_eq!(workshop(costs, [1, 2, 1, 1]).bottlenecks(), [1, 2]);
     assert_eq!(workshop(costs, [1, 4, 2, 1]).bottlenecks(), [0, 1, 2, 3]);
     assert_eq!(workshop(costs, [1, 2, 3, 4]).layout(), "1-2-3-4");
+}
+
+#[test]
+fn utilisation_is_busy_time_over_the_stages_elf_time() {
+    for elves in [[1, 1, 1, 1], [2, 1, 1, 3]] {
+        let report = quick(elves).run(20);
+        let elapsed = report.elapsed.as_secs_f64();
+        for stage in &report.stages {
+            let expected = stage.busy.as_secs_f64() / (stage.elves as f64 * elapsed);
+            assert!(
+                (stage.utilisation - expected).abs() < 1e-9 && stage.utilisation > 0.0,
+                "{stage:?} in {elapsed} s"
+            );
+        }
+    }
+}
+
+#[test]
+fn throughput_is_shoes_per_second_of_the_run() {
+    let shoe = |id| Shoe {
+        id,
+        log: Vec::new(),
+    };
+    let report = Report {
+        finished: (0..8).map(shoe).collect(),
+        elapsed: Duration::from_secs(4),
+        stages: Vec::new(),
+    };
+    assert_eq!(report.throughput(), 2.0);
+}
+
+#[test]
+fn a_stage_a_little_faster_than_the_slowest_is_not_a_bottleneck() {
+    // 1 elf at 1 ms makes 1000 shoes/s; 2 elves at 1.9995 ms make 1000.25:
+    // only rounding error, relative to the rate, counts as a tie.
+    let stage = |name: &str, cost, elves| Stage {
+        name: name.into(),
+        cost,
+        elves,
+    };
+    let pipeline = Pipeline {
+        stages: vec![
+            stage("slow", Duration::from_millis(1), 1),
+            stage("close", Duration::from_nanos(1_999_500), 2),
+        ],
+    };
+    assert_eq!(pipeline.bottlenecks(), [0]);
 }
