@@ -25,6 +25,21 @@ pub fn find_any(rooms: u64, check: impl Fn(u64) -> bool + Sync) -> Option<u64> {
 }
 // ANCHOR_END: find_any
 
+// ANCHOR: find_any_chunked
+/// [`find_any`] with tasks of at most CHUNK rooms. `with_max_len` needs an
+/// indexed iterator, which a range of `usize` is and a range of `u64` is
+/// not, hence the conversions. Small tasks let an idle thread take over
+/// part of the slow quarter of an uneven building.
+pub fn find_any_chunked(rooms: u64, check: impl Fn(u64) -> bool + Sync) -> Option<u64> {
+    let rooms = usize::try_from(rooms).expect("a building fits in memory's index range");
+    (0..rooms)
+        .into_par_iter()
+        .with_max_len(CHUNK as usize)
+        .find_any(|&room| check(room as u64))
+        .map(|room| room as u64)
+}
+// ANCHOR_END: find_any_chunked
+
 // ANCHOR: join
 /// The Introduction's split at each fork, with `rayon::join` instead of a
 /// thread per fork: split the corridor in two until a piece is CHUNK rooms,
@@ -108,15 +123,17 @@ pub enum Strategy {
     SplitAtEachFork,
     FixedPool,
     RayonFindAny,
+    RayonFindAnyChunked,
     RayonJoin,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 5] = [
+    pub const ALL: [Strategy; 6] = [
         Strategy::Sequential,
         Strategy::SplitAtEachFork,
         Strategy::FixedPool,
         Strategy::RayonFindAny,
+        Strategy::RayonFindAnyChunked,
         Strategy::RayonJoin,
     ];
 
@@ -127,6 +144,7 @@ impl Strategy {
             Strategy::SplitAtEachFork => "split-at-each-fork",
             Strategy::FixedPool => "fixed-pool",
             Strategy::RayonFindAny => "rayon-find-any",
+            Strategy::RayonFindAnyChunked => "rayon-find-any-chunked",
             Strategy::RayonJoin => "rayon-join",
         }
     }
@@ -146,6 +164,7 @@ impl Strategy {
             Strategy::SplitAtEachFork => split_at_each_fork(rooms, workers, check),
             Strategy::FixedPool => fixed_pool(rooms, workers, check),
             Strategy::RayonFindAny => pool.install(|| find_any(rooms, &check)),
+            Strategy::RayonFindAnyChunked => pool.install(|| find_any_chunked(rooms, &check)),
             Strategy::RayonJoin => pool.install(|| split_with_join(rooms, &check)),
         }
     }

@@ -122,13 +122,13 @@ fn main() {
     );
     println!();
     println!(
-        "{:<20} {:>14} {:>10} {:>9}",
+        "{:<24} {:>14} {:>10} {:>9}",
         "search", "room found", "time", "speed-up"
     );
     let baseline = lucky[0].1.0.as_secs_f64();
     for (name, (took, found)) in lucky {
         println!(
-            "{:<20} {:>14} {:>10} {:>8}×",
+            "{:<24} {:>14} {:>10} {:>8}×",
             name,
             found.map_or_else(|| "none".to_string(), grouped),
             human_duration(took),
@@ -139,13 +139,13 @@ fn main() {
 
 fn table(rows: &[(Strategy, (std::time::Duration, Option<u64>))]) {
     println!(
-        "{:<20} {:>14} {:>10} {:>9}",
+        "{:<24} {:>14} {:>10} {:>9}",
         "strategy", "room found", "time", "speed-up"
     );
     let baseline = rows[0].1.0.as_secs_f64();
     for &(strategy, (took, found)) in rows {
         println!(
-            "{:<20} {:>14} {:>10} {:>8}×",
+            "{:<24} {:>14} {:>10} {:>8}×",
             strategy.name(),
             found.map_or_else(|| "none".to_string(), grouped),
             human_duration(took),

@@ -35,6 +35,7 @@ fn a_small_building_is_searched_by_every_strategy() {
         ("split-at-each-fork", 2),
         ("fixed-pool", 2),
         ("rayon-find-any", 3),
+        ("rayon-find-any-chunked", 2),
         ("rayon-join", 2),
         ("rayon-find-first", 1),
     ];

@@ -45,7 +45,11 @@ fn every_room_is_checked_exactly_once_when_none_is_marked() {
     let rooms = 50_000;
     for workers in [1, 2, 4] {
         let pool = pool(workers);
-        for strategy in [Strategy::RayonFindAny, Strategy::RayonJoin] {
+        for strategy in [
+            Strategy::RayonFindAny,
+            Strategy::RayonFindAnyChunked,
+            Strategy::RayonJoin,
+        ] {
             let checks = AtomicU64::new(0);
             let sum = AtomicU64::new(0);
             let found = strategy.search(rooms, workers, &pool, |room| {

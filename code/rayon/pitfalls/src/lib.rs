@@ -294,7 +294,7 @@ pub fn sum_of_squares_cutoff(xs: &[u64]) -> u64 {
 
 /// Below this many items [`sum_of_squares_cutoff`] stays sequential. It
 /// comes from the chapter's benchmark on a 2-core machine: measure yours.
-pub const CUTOFF: usize = 100_000;
+pub const CUTOFF: usize = 500_000;
 
 // ---------------------------------------------------------------------------
 // 5. rayon called from async code.
