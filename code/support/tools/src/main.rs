@@ -45,6 +45,9 @@ enum Command {
         /// Only the fast static checks: formatting, layout, includes, claims, workflows, clippy.
         #[arg(long)]
         lints_only: bool,
+        /// Run every step even after one fails (the run still fails), to see every problem at once.
+        #[arg(long)]
+        keep_going: bool,
         /// List the chapters and their packages, and stop.
         #[arg(long)]
         list: bool,
@@ -178,6 +181,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             names,
             skip_book,
             lints_only,
+            keep_going,
             list,
         } => {
             if list {
@@ -187,6 +191,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let skip = pipeline::Skip {
                 book: skip_book,
                 after_lints: lints_only,
+                keep_going,
             };
             Ok(pipeline::test(&ws, &sel, skip)?)
         }

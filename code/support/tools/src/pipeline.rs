@@ -47,7 +47,9 @@ fn cargo_with(args: &[&str], selection: &[String]) -> Command {
 /// Named steps with their times, printed as a table at the end (or at the failure).
 struct Steps {
     started: Instant,
-    done: Vec<(String, Duration)>,
+    done: Vec<(String, Duration, bool)>,
+    /// Go on after a failed step (the run still fails at the end).
+    keep_going: bool,
 }
 
 impl Steps {
@@ -55,6 +57,7 @@ impl Steps {
         Steps {
             started: Instant::now(),
             done: Vec::new(),
+            keep_going: false,
         }
     }
 
@@ -62,18 +65,39 @@ impl Steps {
         banner(name);
         let t0 = Instant::now();
         let result = step();
-        self.done.push((name.to_string(), t0.elapsed()));
+        self.done
+            .push((name.to_string(), t0.elapsed(), result.is_ok()));
         if let Err(problem) = result {
+            if self.keep_going {
+                eprintln!("FAILED: {name}: {problem} (going on: --keep-going)");
+                return Ok(());
+            }
             self.table();
             return Err(format!("FAILED: {name}: {problem}"));
         }
         Ok(())
     }
 
+    /// Err naming the failed steps, if any failed under --keep-going.
+    fn verdict(&self) -> Result<()> {
+        let failed: Vec<&str> = self
+            .done
+            .iter()
+            .filter(|(_, _, ok)| !ok)
+            .map(|(name, _, _)| name.as_str())
+            .collect();
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("FAILED: {}", failed.join("; ")))
+        }
+    }
+
     fn table(&self) {
         eprintln!();
-        for (name, took) in &self.done {
-            eprintln!("{:>6.0} s  {name}", took.as_secs_f64());
+        for (name, took, ok) in &self.done {
+            let mark = if *ok { "" } else { "  (FAILED)" };
+            eprintln!("{:>6.0} s  {name}{mark}", took.as_secs_f64());
         }
         eprintln!("{:>6.0} s  in all", self.started.elapsed().as_secs_f64());
     }
@@ -232,10 +256,13 @@ pub(crate) struct Skip {
     pub(crate) book: bool,
     /// Everything after the lints: services, tests, data, outputs, book.
     pub(crate) after_lints: bool,
+    /// Run every step even after one fails, and fail at the end.
+    pub(crate) keep_going: bool,
 }
 
 pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<()> {
     let mut steps = Steps::new();
+    steps.keep_going = skip.keep_going;
     let root = &ws.root;
     let sel = selection.cargo_args();
     let packages: &[String] = if selection.everything {
@@ -276,8 +303,9 @@ pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<
         })?;
     }
     if skip.after_lints {
-        banner(&format!("lints passed for {}", selection.describe()));
         steps.table();
+        steps.verdict()?;
+        banner(&format!("lints passed for {}", selection.describe()));
         return Ok(());
     }
     if !packages.is_empty() || selection.everything {
@@ -317,8 +345,9 @@ pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<
             build_book(ws)
         })?;
     }
-    banner(&format!("all checks passed for {}", selection.describe()));
     steps.table();
+    steps.verdict()?;
+    banner(&format!("all checks passed for {}", selection.describe()));
     Ok(())
 }
 
