@@ -200,10 +200,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let sel = selection(&ws, &names)?;
             Ok(pipeline::measure(&ws, &sel)?)
         }
-        Command::Book { action } => Ok(match action {
-            BookAction::Build => pipeline::build_book(&ws)?,
-            BookAction::Serve { port } => pipeline::serve_book(&ws, port)?,
-        }),
+        Command::Book { action } => match action {
+            BookAction::Build => Ok(pipeline::build_book(&ws)?),
+            BookAction::Serve { port } => Ok(pipeline::serve_book(&ws, port)?),
+        },
         Command::List { json } => Ok(pipeline::list(&ws, json)?),
         Command::Services { names } => {
             let known: Vec<&str> = services::SERVICES.iter().map(|(s, _)| *s).collect();

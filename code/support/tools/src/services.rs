@@ -280,17 +280,18 @@ pub(crate) fn versions(root: &Path, names: &BTreeSet<String>) -> BTreeMap<String
         }
     }
     // RabbitMQ runs on Erlang: its version matters to the broker's numbers.
-    if names.contains("rabbitmq") && !found.contains_key("erlang") {
-        if let Some(v) = output_of(
+    if names.contains("rabbitmq")
+        && !found.contains_key("erlang")
+        && let Some(v) = output_of(
             "erl",
             &[
                 "-noshell",
                 "-eval",
                 "io:format(\"~s\", [erlang:system_info(otp_release)]), halt().",
             ],
-        ) {
-            found.insert("erlang".into(), format!("Erlang/OTP {v}"));
-        }
+        )
+    {
+        found.insert("erlang".into(), format!("Erlang/OTP {v}"));
     }
     found
 }
