@@ -109,8 +109,9 @@ pub fn static_bands(view: &View, threads: usize) -> Vec<u32> {
 // ANCHOR_END: static_bands
 
 // ANCHOR: rayon_rows
-/// One task per row, on rayon's pool: `par_chunks_mut` hands out rows, and
-/// idle threads steal the rows that busy ones have not reached yet.
+/// One item per row, on rayon's pool: `par_chunks_mut` makes each row an
+/// item, rayon groups rows into tasks as it cuts, and idle threads steal the
+/// rows that busy ones have not reached yet.
 pub fn rayon_rows(view: &View) -> Vec<u32> {
     let mut image = vec![0; view.pixels()];
     image

@@ -1,4 +1,4 @@
-//! Four ways to get rayon wrong, each reproduced and fixed: a lock held
+//! Five ways to get rayon wrong, each reproduced and fixed: a lock held
 //! across a nested parallel call (a deadlock), a reduce whose operation is
 //! not associative (answers that depend on the split), side effects inside
 //! `map` (they happen in any order), parallel calls on work too small to pay
