@@ -195,16 +195,18 @@ pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
             .map(|start| start..total.min(start + block));
         let (mut out, mut blocks_sent, mut reports_received) = (0, 0, 0);
         for range in blocks.by_ref().take(depth) {
-            job_sender.send(range).expect("the workers hold receivers");
+            if job_sender.send(range).is_err() {
+                break; // every worker is gone: `join` below says why
+            }
             out += 1;
             blocks_sent += 1;
         }
         // Fan-in: one report per block, from whichever worker finished it.
         let mut found = None;
         while out > 0 {
-            let report = report_receiver
-                .recv()
-                .expect("a worker with a block holds a sender");
+            let Ok(report) = report_receiver.recv() else {
+                break; // every worker is gone: `join` below says why
+            };
             out -= 1;
             reports_received += 1;
             match report {
@@ -216,7 +218,9 @@ pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
                 Report::Done => {}
             }
             if let Some(range) = blocks.next() {
-                job_sender.send(range).expect("the workers hold receivers");
+                if job_sender.send(range).is_err() {
+                    break;
+                }
                 out += 1;
                 blocks_sent += 1;
             }
