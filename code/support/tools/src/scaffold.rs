@@ -5,26 +5,35 @@ use std::path::Path;
 
 use crate::workspace::{Workspace, write};
 
-const CHAPTER_INDEX: &str = include_str!("../templates/chapter/index.md");
-const CHAPTER_RESULTS: &str = include_str!("../templates/chapter/results.md");
+const CHAPTER_INDEX: &str = include_str!("../templates/chapter/index.md.tmpl");
+const CHAPTER_RESULTS: &str = include_str!("../templates/chapter/results.md.tmpl");
 const EXAMPLE_FILES: [(&str, &str); 6] = [
     (
         "Cargo.toml",
-        include_str!("../templates/example/Cargo.toml"),
+        include_str!("../templates/example/Cargo.toml.tmpl"),
     ),
-    ("src/lib.rs", include_str!("../templates/example/lib.rs")),
-    ("src/main.rs", include_str!("../templates/example/main.rs")),
+    (
+        "src/lib.rs",
+        include_str!("../templates/example/lib.rs.tmpl"),
+    ),
+    (
+        "src/main.rs",
+        include_str!("../templates/example/main.rs.tmpl"),
+    ),
     (
         "tests/properties.rs",
-        include_str!("../templates/example/properties.rs"),
+        include_str!("../templates/example/properties.rs.tmpl"),
     ),
-    ("tests/cli.rs", include_str!("../templates/example/cli.rs")),
+    (
+        "tests/cli.rs",
+        include_str!("../templates/example/cli.rs.tmpl"),
+    ),
     (
         "benches/{{name}}.rs",
-        include_str!("../templates/example/bench.rs"),
+        include_str!("../templates/example/bench.rs.tmpl"),
     ),
 ];
-const EXAMPLE_PAGE: &str = include_str!("../templates/example/page.md");
+const EXAMPLE_PAGE: &str = include_str!("../templates/example/page.md.tmpl");
 
 /// A lower-case name like `door-knock`.
 fn valid_name(word: &str) -> bool {
