@@ -1,7 +1,6 @@
 //! `new-chapter` and `new-example`: a chapter or an example crate in the
 //! book's shape, from the templates in `templates/`, that passes
 //! `scripts/test <chapter>` as soon as it is written (an example once it is measured).
-use std::path::Path;
 
 use crate::workspace::{Workspace, write};
 
@@ -171,13 +170,25 @@ pub(crate) fn new_example(ws: &Workspace, chapter: &str, name: &str) -> Result<(
     if let Some(updated) = add_page_to_summary(&summary, chapter, &entry) {
         write(&summary_path, &updated)?;
     }
+    // The new member must be in Cargo.lock, or the next `--locked` build (this
+    // tool's own, in every script) refuses to run. Its dependencies are already
+    // locked for the workspace, so this needs no network.
+    let locked = std::process::Command::new("cargo")
+        .args(["update", "--workspace", "--offline", "--quiet"])
+        .current_dir(&ws.root)
+        .status()
+        .map_err(|e| format!("cannot run cargo to add {package} to Cargo.lock: {e}"))?;
+    if !locked.success() {
+        return Err(format!(
+            "created code/{chapter}/{name}, but cargo could not add {package} to Cargo.lock"
+        ));
+    }
     println!(
         "new-example: created code/{chapter}/{name} (package {package}) and book/{chapter}/{name}.md"
     );
     println!(
         "Next:\n  cargo run -p {package} -- --help\n  scripts/measure -p {package}\n  scripts/test {package}"
     );
-    let _ = Path::new(&page);
     Ok(())
 }
 
