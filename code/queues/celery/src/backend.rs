@@ -114,13 +114,17 @@ impl FileBackend {
     }
 
     // ANCHOR: write
-    /// Writes a task's state the way Python Celery does, except that the file
-    /// appears whole (written aside, then renamed), and that, like Python, a
-    /// SUCCESS already stored is never overwritten.
-    pub fn write(&self, meta: &TaskMeta) -> io::Result<()> {
+    /// Stores a task's final state (SUCCESS or FAILURE) unless one is already
+    /// stored: the first writer wins, atomically. The JSON is written whole to
+    /// a file of this call's own, then hard-linked to the result's name; the
+    /// link fails with `AlreadyExists` when that name exists, whoever made it,
+    /// so no check-then-write window is left. Returns whether this call won.
+    /// Other states (STARTED, RETRY) are not stored, as Python Celery stores
+    /// none of them by default.
+    pub fn write(&self, meta: &TaskMeta) -> io::Result<bool> {
         let path = self.path_for(&meta.task_id)?;
-        if self.read(&meta.task_id)?.map(|m| m.status) == Some(TaskState::Success) {
-            return Ok(());
+        if !meta.status.is_ready() {
+            return Ok(false);
         }
         static SEQUENCE: AtomicU64 = AtomicU64::new(0);
         let aside = self.dir.join(format!(
@@ -131,9 +135,16 @@ impl FileBackend {
         ));
         let text = serde_json::to_vec(&to_python(meta)).map_err(io::Error::other)?;
         std::fs::write(&aside, text)?;
-        std::fs::rename(&aside, &path)?;
-        self.stored.notify_waiters();
-        Ok(())
+        let linked = std::fs::hard_link(&aside, &path);
+        std::fs::remove_file(&aside)?;
+        match linked {
+            Ok(()) => {
+                self.stored.notify_waiters();
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
     }
     // ANCHOR_END: write
 
@@ -269,7 +280,7 @@ impl ResultBackend for FileBackend {
         'a: 'b,
         Self: 'b,
     {
-        Box::pin(async move { self.write(&meta).map_err(backend_error) })
+        Box::pin(async move { self.write(&meta).map(drop).map_err(backend_error) })
     }
 
     fn get_task_meta<'a, 'b, 'c>(

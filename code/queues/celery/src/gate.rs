@@ -23,7 +23,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::backend::is_safe_task_id;
-use crate::{Error, add, count_primes, word_count};
+use crate::{Error, add, count_primes, nap, word_count};
 
 /// The header that carries why the gate dead-lettered a message.
 pub const REASON_HEADER: &str = "x-reject-reason";
@@ -59,10 +59,11 @@ impl Signature {
 }
 
 /// Every task the worker registers (see [`crate::worker_app`]).
-const TASKS: [Signature; 3] = [
+const TASKS: [Signature; 4] = [
     Signature::of::<add>(),
     Signature::of::<word_count>(),
     Signature::of::<count_primes>(),
+    Signature::of::<nap>(),
 ];
 // ANCHOR_END: signatures
 

@@ -71,6 +71,70 @@ pub async fn count_primes(limit: u64) -> TaskResult<u64> {
 }
 // ANCHOR_END: tasks
 
+// ANCHOR: nap
+/// `nap(ms)`: waits `ms` milliseconds and returns them. It stands for a task
+/// that mostly waits (on a network, a disk), and it counts itself in
+/// [`gauge`] while it runs, so a test can see how many ran at once.
+#[celery::task(name = "nap")]
+pub async fn nap(ms: u64) -> TaskResult<u64> {
+    let _running = gauge::enter();
+    tokio::time::sleep(Duration::from_millis(ms.min(MAX_NAP_MS))).await;
+    Ok(ms)
+}
+// ANCHOR_END: nap
+
+/// The longest `nap` a worker takes, in milliseconds.
+pub const MAX_NAP_MS: u64 = 10_000;
+
+/// How many `nap` tasks run at this moment in this process, and the most
+/// that ever ran at once since the last [`gauge::reset`].
+pub mod gauge {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+    static STARTED: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counts one task in until the returned guard drops.
+    pub fn enter() -> Running {
+        STARTED.fetch_add(1, Ordering::SeqCst);
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        Running(())
+    }
+
+    /// One running task; dropping it counts the task out.
+    pub struct Running(());
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// The most tasks that ran at once since the last reset.
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::SeqCst)
+    }
+
+    /// Tasks running now.
+    pub fn running() -> usize {
+        RUNNING.load(Ordering::SeqCst)
+    }
+
+    /// Tasks started since the last reset.
+    pub fn started() -> usize {
+        STARTED.load(Ordering::SeqCst)
+    }
+
+    /// Starts new counts of the peak (from the tasks running now) and of the
+    /// tasks started.
+    pub fn reset() {
+        PEAK.store(RUNNING.load(Ordering::SeqCst), Ordering::SeqCst);
+        STARTED.store(0, Ordering::SeqCst);
+    }
+}
+
 /// The primes below `limit`, counted by trial division by odd numbers.
 pub fn primes_below(limit: u64) -> u64 {
     let is_prime = |n: u64| {
@@ -105,21 +169,43 @@ pub struct Setup {
     pub url: String,
     /// The one queue both sides use.
     pub queue: String,
-    /// Messages a worker may hold unacknowledged: how many tasks run at once.
+    /// Messages a worker may hold unacknowledged (RabbitMQ's prefetch count).
+    /// With [`Acks::Late`] it is also the most tasks the worker runs at once.
     pub prefetch: u16,
+    /// When the worker acknowledges a message: before or after the task.
+    pub acks: Acks,
     /// Where results are stored and looked up.
     pub results: FileBackend,
 }
 
+// ANCHOR: acks
+/// When a worker acknowledges a task message to the broker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acks {
+    /// Before the task runs (celery-rs's and Python Celery's default). The
+    /// prefetch window frees at once, so the broker sends the next message
+    /// at once: the prefetch does not bound how many tasks run. A worker
+    /// killed mid-task loses the task (at most once).
+    Early,
+    /// After the task has run and its result is stored. A message stays
+    /// unacknowledged while its task runs, so at most `prefetch` tasks run at
+    /// once. A worker killed mid-task gets its messages redelivered to
+    /// another worker (at least once: a task may run twice).
+    Late,
+}
+// ANCHOR_END: acks
+
 // ANCHOR: apps
 /// A Celery app configured the same way for both roles: its default queue is
 /// `setup.queue` (declared on the broker if missing), results go to the file
-/// backend, and a failed task is reported at once, not retried (celery-rs
-/// retries failures forever unless told otherwise).
+/// backend, a failed task is reported at once, not retried (celery-rs
+/// retries failures forever unless told otherwise), and messages are
+/// acknowledged as `setup.acks` says.
 async fn app(name: &str, setup: &Setup) -> Result<Arc<Celery>, CeleryError> {
     let app = CeleryBuilder::new(name, &setup.url)
         .default_queue(&setup.queue)
         .prefetch_count(setup.prefetch)
+        .acks_late(setup.acks == Acks::Late)
         .result_backend(setup.results.clone())
         .task_max_retries(0)
         .broker_connection_timeout(2)
@@ -136,6 +222,7 @@ pub async fn worker_app(setup: &Setup) -> Result<Arc<Celery>, CeleryError> {
     worker.register_task::<add>().await?;
     worker.register_task::<word_count>().await?;
     worker.register_task::<count_primes>().await?;
+    worker.register_task::<nap>().await?;
     Ok(worker)
 }
 
@@ -222,6 +309,40 @@ pub async fn run_gated_worker(setup: &Setup) -> Result<GateReport, Error> {
 }
 // ANCHOR_END: gated-worker
 
+/// A gated worker in this process (the gate and the celery-rs worker behind
+/// it) until [`RunningGatedWorker::stop`]: what the `worker` subcommand runs,
+/// in a form a benchmark can start and stop.
+pub struct RunningGatedWorker {
+    gate: gate::RunningGate,
+    worker: RunningWorker,
+}
+
+/// Starts the gate on `setup.queue` and a worker on the checked queue behind it.
+pub async fn spawn_gated_worker(setup: &Setup) -> Result<RunningGatedWorker, Error> {
+    let checked = gate::checked_queue(&setup.queue);
+    let inner = Setup {
+        queue: checked.clone(),
+        ..setup.clone()
+    };
+    let worker = spawn_worker(worker_app(&inner).await?, checked);
+    match gate::spawn_gate(&setup.url, &setup.queue, setup.prefetch).await {
+        Ok(gate) => Ok(RunningGatedWorker { gate, worker }),
+        Err(e) => {
+            worker.stop().await?;
+            Err(e)
+        }
+    }
+}
+
+impl RunningGatedWorker {
+    /// Stops the gate, then the worker (see [`RunningWorker::stop`]).
+    pub async fn stop(self) -> Result<GateReport, Error> {
+        let report = self.gate.stop().await;
+        self.worker.stop().await?;
+        report
+    }
+}
+
 /// One task call: which task, with which arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Job {
@@ -231,6 +352,8 @@ pub enum Job {
     WordCount(String),
     /// `count_primes(limit)`
     CountPrimes(u64),
+    /// `nap(ms)`
+    Nap(u64),
 }
 
 impl Job {
@@ -240,6 +363,7 @@ impl Job {
             Job::Add(..) => "add",
             Job::WordCount(_) => "word_count",
             Job::CountPrimes(_) => "count_primes",
+            Job::Nap(_) => "nap",
         }
     }
 
@@ -249,6 +373,7 @@ impl Job {
             Job::Add(x, y) => format!("add({x}, {y})"),
             Job::WordCount(text) => format!("word_count({text:?})"),
             Job::CountPrimes(limit) => format!("count_primes({limit})"),
+            Job::Nap(ms) => format!("nap({ms})"),
         }
     }
 
@@ -258,6 +383,7 @@ impl Job {
             Job::Add(x, y) => json!([x, y]),
             Job::WordCount(text) => json!([text]),
             Job::CountPrimes(limit) => json!([limit]),
+            Job::Nap(ms) => json!([ms]),
         }
     }
 
@@ -274,6 +400,7 @@ impl Job {
                 Err(format!("limit {limit} is above {MAX_PRIME_LIMIT}"))
             }
             Job::CountPrimes(limit) => Ok(json!(primes_below(*limit))),
+            Job::Nap(ms) => Ok(json!(ms)),
         }
     }
 
@@ -285,6 +412,7 @@ impl Job {
             Job::Add(x, y) => client.send_task(add::new(*x, *y)).await?,
             Job::WordCount(text) => client.send_task(word_count::new(text.clone())).await?,
             Job::CountPrimes(limit) => client.send_task(count_primes::new(*limit)).await?,
+            Job::Nap(ms) => client.send_task(nap::new(*ms)).await?,
         };
         Ok(sent.task_id)
     }
@@ -385,12 +513,13 @@ pub struct DemoReport {
 
 /// A Rust worker and a Rust client in one process, each with its own
 /// connection, on a fresh queue that is deleted afterwards.
-pub async fn demo(url: &str, prefetch: u16, jobs: &[Job]) -> Result<DemoReport, Error> {
+pub async fn demo(url: &str, prefetch: u16, acks: Acks, jobs: &[Job]) -> Result<DemoReport, Error> {
     let folder = tempfile::tempdir()?;
     let setup = Setup {
         url: url.to_string(),
         queue: fresh_queue("demo"),
         prefetch,
+        acks,
         results: FileBackend::new(folder.path()),
     };
     let outcome = async {

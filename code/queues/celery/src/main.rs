@@ -7,8 +7,8 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use queues_celery::backend::FileBackend;
 use queues_celery::{
-    Error, Job, Setup, amqp_url, celery_python, client_app, demo, demo_jobs, fresh_queue, gate,
-    python_dir, run_gated_worker, summarize, wire,
+    Acks, Error, Job, Setup, amqp_url, celery_python, client_app, demo, demo_jobs, fresh_queue,
+    gate, python_dir, run_gated_worker, summarize, wire,
 };
 use support_kit::{human_duration, three_digits};
 
@@ -30,9 +30,9 @@ enum Command {
     /// A Rust worker and a Rust client in one process, on a fresh queue: send a
     /// batch of tasks, wait for every result, check each one.
     Demo {
-        /// Tasks the worker may run at once (its prefetch count).
+        /// The most tasks the worker runs at once: its prefetch count, with late acks.
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        prefetch: u16,
+        concurrency: u16,
         /// How many `add` tasks in the batch (plus 4 word counts and 5 prime counts).
         #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(0..=100_000))]
         adds: u64,
@@ -46,9 +46,10 @@ enum Command {
         /// The folder results go to [default: <temp>/book-celery-results].
         #[arg(long)]
         results: Option<PathBuf>,
-        /// Tasks run at once (the prefetch count).
+        /// The most tasks run at once: the prefetch count, with late acks, so a
+        /// message is acknowledged only after its task has run.
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1000))]
-        prefetch: u16,
+        concurrency: u16,
     },
     /// Send one task and wait for its result (from a Rust or a Python worker).
     Send {
@@ -127,7 +128,7 @@ fn main() {
     let args: Args = support_kit::parse_args();
     let url = args.broker.clone().unwrap_or_else(amqp_url);
     let command = args.command.unwrap_or(Command::Demo {
-        prefetch: 8,
+        concurrency: 8,
         adds: 40,
     });
     let needs_python = matches!(
@@ -158,12 +159,12 @@ fn main() {
 
 async fn run(url: &str, command: Command) -> Result<(), Error> {
     match command {
-        Command::Demo { prefetch, adds } => run_demo(url, prefetch, adds as usize).await,
+        Command::Demo { concurrency, adds } => run_demo(url, concurrency, adds as usize).await,
         Command::Worker {
             queue,
             results,
-            prefetch,
-        } => run_worker(url, queue, results, prefetch).await,
+            concurrency,
+        } => run_worker(url, queue, results, concurrency).await,
         Command::Send {
             queue,
             results,
@@ -198,14 +199,14 @@ async fn run(url: &str, command: Command) -> Result<(), Error> {
     }
 }
 
-async fn run_demo(url: &str, prefetch: u16, adds: usize) -> Result<(), Error> {
+async fn run_demo(url: &str, concurrency: u16, adds: usize) -> Result<(), Error> {
     let jobs = demo_jobs(adds);
-    let report = demo(url, prefetch, &jobs).await?;
+    let report = demo(url, concurrency, Acks::Late, &jobs).await?;
     println!(
         "celery demo: a Rust client and a Rust worker (celery-rs) in one process, two connections, one fresh queue"
     );
     println!(
-        "prefetch {prefetch}; results stored as files in Python Celery's file-system layout; {} cores",
+        "at most {concurrency} tasks at once (late acks, prefetch {concurrency}); results stored as files in Python Celery's file-system layout; {} cores",
         support_kit::cores()
     );
     println!();
@@ -258,18 +259,19 @@ async fn run_worker(
     url: &str,
     queue: String,
     results: Option<PathBuf>,
-    prefetch: u16,
+    concurrency: u16,
 ) -> Result<(), Error> {
     log::set_logger(&StderrLog).map_err(|e| e.to_string())?;
     log::set_max_level(log::LevelFilter::Info);
     let setup = Setup {
         url: url.to_string(),
         queue: queue.clone(),
-        prefetch,
+        prefetch: concurrency,
+        acks: Acks::Late,
         results: results_dir(results)?,
     };
     println!(
-        "worker: consuming {queue} through a gate (checked tasks to {}, the rest to {}), {prefetch} task(s) at a time, results in {}; Ctrl-C or SIGTERM stops it",
+        "worker: consuming {queue} through a gate (checked tasks to {}, the rest to {}), at most {concurrency} task(s) at a time (late acks), results in {}; Ctrl-C or SIGTERM stops it",
         gate::checked_queue(&queue),
         gate::dead_queue(&queue),
         setup.results.dir().display()
@@ -293,6 +295,7 @@ async fn run_send(
         url: url.to_string(),
         queue: queue.clone(),
         prefetch: 1,
+        acks: Acks::Late,
         results: results_dir(results)?,
     };
     let client = client_app(&setup).await?;
@@ -330,6 +333,7 @@ async fn run_inspect(url: &str, from: From) -> Result<(), Error> {
                     url: url.to_string(),
                     queue: queue.clone(),
                     prefetch: 1,
+                    acks: Acks::Late,
                     results: FileBackend::new(folder.path()),
                 };
                 let client = client_app(&setup).await?;

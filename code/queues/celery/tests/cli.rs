@@ -5,8 +5,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_queues-celery");
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     let bad: [&[&str]; 12] = [
-        &["demo", "--prefetch", "0"],
-        &["demo", "--prefetch", "lots"],
+        &["demo", "--concurrency", "0"],
+        &["demo", "--concurrency", "lots"],
         &["demo", "--adds", "-1"],
         &["worker", "--queue", ""],
         &["worker", "--queue", "has space"],

@@ -25,6 +25,7 @@ fn every_task_the_worker_registers_is_known() {
         Job::Add(1, 2),
         Job::WordCount("a".into()),
         Job::CountPrimes(3),
+        Job::Nap(4),
     ];
     let mut names: Vec<&str> = jobs.iter().map(Job::name).collect();
     let mut known = known_tasks();
@@ -42,11 +43,13 @@ fn every_call_passes_by_position_and_by_name() {
         Job::WordCount("some words here".into()),
         Job::CountPrimes(0),
         Job::CountPrimes(u64::MAX),
+        Job::Nap(0),
     ];
     let names = |job: &Job| match job {
         Job::Add(..) => vec!["x", "y"],
         Job::WordCount(_) => vec!["text"],
         Job::CountPrimes(_) => vec!["limit"],
+        Job::Nap(_) => vec!["ms"],
     };
     for job in &jobs {
         let args = job.args();

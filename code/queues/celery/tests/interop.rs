@@ -11,7 +11,7 @@ use common::{
     Queue, Spawned, broker, leftovers, processes_mentioning, python_client, python_worker, runtime,
 };
 use queues_celery::backend::FileBackend;
-use queues_celery::{Job, MAX_PRIME_LIMIT, Setup, client_app, gate, run_batch, wire};
+use queues_celery::{Acks, Job, MAX_PRIME_LIMIT, Setup, client_app, gate, run_batch, wire};
 use serde_json::{Value, json};
 
 fn jobs() -> Vec<Job> {
@@ -129,6 +129,7 @@ fn a_rust_client_gets_every_result_from_a_python_worker() {
         url: url.clone(),
         queue: queue.name.clone(),
         prefetch: 1,
+        acks: Acks::Late,
         results: FileBackend::new(&results),
     };
     let outcomes = runtime().block_on(async {

@@ -18,7 +18,7 @@ use lapin::types::{AMQPValue, FieldTable};
 use queues_celery::backend::FileBackend;
 use queues_celery::gate::{self, GateReport, REASON_HEADER};
 use queues_celery::wire::{self, celery_properties, string_headers};
-use queues_celery::{Job, Setup, client_app, run_batch, spawn_worker, worker_app};
+use queues_celery::{Acks, Job, Setup, client_app, run_batch, spawn_worker, worker_app};
 
 /// One hand-made message a worker cannot use.
 struct Bad {
@@ -237,6 +237,7 @@ fn celery_rs_alone_acks_logs_and_drops_each_bad_message() {
         url: url.clone(),
         queue: queue.name.clone(),
         prefetch: 1,
+        acks: Acks::Late,
         results: FileBackend::new(folder.path()),
     };
 
@@ -367,6 +368,7 @@ fn a_worker_behind_its_gate_loses_no_bad_message_and_goes_on() {
         url: url.clone(),
         queue: queue.name.clone(),
         prefetch: 1,
+        acks: Acks::Late,
         results: FileBackend::new(&results),
     };
     let good = rt.block_on(async {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use celery::backend::{TaskMeta, TaskState};
 use common::{broker, runtime};
 use queues_celery::backend::{FileBackend, KEY_PREFIX};
-use queues_celery::{Job, demo, demo_jobs, fresh_queue, primes_below, summarize, wire};
+use queues_celery::{Acks, Job, demo, demo_jobs, fresh_queue, primes_below, summarize, wire};
 use serde_json::json;
 
 #[test]
@@ -29,9 +29,11 @@ fn primes_and_words_match_known_counts() {
 #[test]
 fn every_task_is_done_exactly_once_by_the_rust_worker() {
     let url = broker();
-    for prefetch in [1, 16] {
+    for (prefetch, acks) in [(1, Acks::Late), (16, Acks::Late), (16, Acks::Early)] {
         let jobs = demo_jobs(60);
-        let report = runtime().block_on(demo(&url, prefetch, &jobs)).unwrap();
+        let report = runtime()
+            .block_on(demo(&url, prefetch, acks, &jobs))
+            .unwrap();
         assert_eq!(report.outcomes.len(), jobs.len());
         let ids: HashSet<&str> = report.outcomes.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids.len(), jobs.len(), "every task has its own id");
@@ -41,7 +43,7 @@ fn every_task_is_done_exactly_once_by_the_rust_worker() {
             "one result per task, none extra"
         );
         for outcome in &report.outcomes {
-            assert!(outcome.is_correct(), "prefetch {prefetch}: {outcome:?}");
+            assert!(outcome.is_correct(), "{prefetch} {acks:?}: {outcome:?}");
         }
         let rows = summarize(&report.outcomes);
         assert_eq!(rows["add"].succeeded, 60);
@@ -73,11 +75,20 @@ fn the_file_backend_reads_what_python_writes_and_keeps_a_success() {
     std::fs::write(folder.path().join(format!("{KEY_PREFIX}t2")), &python[..40]).unwrap();
     assert!(backend.read("t2").unwrap().is_none());
 
-    // A success is never overwritten, as in Python.
-    backend
-        .write(&TaskMeta::success("t3", &5).unwrap())
-        .unwrap();
-    backend.write(&TaskMeta::started("t3")).unwrap();
+    // A final state is never overwritten; STARTED is not stored at all.
+    assert!(!backend.write(&TaskMeta::started("t3")).unwrap());
+    assert!(backend.read("t3").unwrap().is_none());
+    assert!(
+        backend
+            .write(&TaskMeta::success("t3", &5).unwrap())
+            .unwrap()
+    );
+    assert!(!backend.write(&TaskMeta::started("t3")).unwrap());
+    assert!(
+        !backend
+            .write(&TaskMeta::success("t3", &6).unwrap())
+            .unwrap()
+    );
     let meta = backend.read("t3").unwrap().unwrap();
     assert_eq!(
         (meta.status, meta.result),
@@ -93,6 +104,71 @@ fn the_file_backend_reads_what_python_writes_and_keeps_a_success() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     assert_eq!(names.len(), 3, "no temporary files left behind: {names:?}");
+}
+
+/// Many writers race to store different results for one task id, again and
+/// again: exactly one write wins each round, its result is the one every
+/// reader sees from the first look on, and it never changes afterwards.
+#[test]
+fn the_first_result_written_wins_even_when_writers_race() {
+    const WRITERS: usize = 8;
+    let folder = tempfile::tempdir().unwrap();
+    let backend = FileBackend::new(folder.path());
+    for round in 0..200 {
+        let id = format!("race-{round}");
+        let start = std::sync::Barrier::new(WRITERS + 1);
+        let seen = std::sync::Mutex::new(HashSet::new());
+        let wins: usize = std::thread::scope(|s| {
+            // A reader looks throughout: it must never see two values.
+            let reader = s.spawn(|| {
+                start.wait();
+                for _ in 0..2_000 {
+                    if let Some(meta) = backend.read(&id).unwrap() {
+                        seen.lock()
+                            .unwrap()
+                            .insert(meta.result.unwrap().to_string());
+                    }
+                }
+            });
+            let writers: Vec<_> = (0..WRITERS)
+                .map(|w| {
+                    let (backend, id, start) = (&backend, &id, &start);
+                    s.spawn(move || {
+                        start.wait();
+                        let meta = TaskMeta::success(id, &w).unwrap();
+                        usize::from(backend.write(&meta).unwrap())
+                    })
+                })
+                .collect();
+            let wins = writers.into_iter().map(|w| w.join().unwrap()).sum();
+            reader.join().unwrap();
+            wins
+        });
+        assert_eq!(wins, 1, "round {round}: exactly one writer wins");
+        let stored = backend
+            .read(&id)
+            .unwrap()
+            .unwrap()
+            .result
+            .unwrap()
+            .to_string();
+        let seen = seen.into_inner().unwrap();
+        assert!(
+            seen.len() <= 1 && seen.iter().all(|v| *v == stored),
+            "round {round}: readers saw {seen:?}, the result is {stored}"
+        );
+    }
+    let leftovers = std::fs::read_dir(folder.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0, "no temporary files left behind");
 }
 
 #[test]

@@ -266,7 +266,7 @@ pub fn processes_mentioning(marker: &str) -> Vec<String> {
 }
 
 /// The Rust worker binary, consuming `queue` and writing results to `results`.
-pub fn rust_worker(url: &str, queue: &str, results: &Path, prefetch: u16) -> Command {
+pub fn rust_worker(url: &str, queue: &str, results: &Path, concurrency: u16) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery"));
     command.args([
         "--broker",
@@ -276,8 +276,8 @@ pub fn rust_worker(url: &str, queue: &str, results: &Path, prefetch: u16) -> Com
         queue,
         "--results",
         results.to_str().expect("a UTF-8 path"),
-        "--prefetch",
-        &prefetch.to_string(),
+        "--concurrency",
+        &concurrency.to_string(),
     ]);
     command
 }
