@@ -22,6 +22,7 @@ fn kills(c: &mut Criterion) {
             malformed: Vec::new(),
             cost: Duration::from_millis(10),
             plan: Plan::every_other(kills),
+            auto_ack: false,
         };
         group.bench_with_input(BenchmarkId::new("sigkill", kills), &config, |b, config| {
             b.iter_custom(|iterations| {

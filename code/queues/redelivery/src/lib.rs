@@ -63,7 +63,10 @@ pub fn valid_id(id: &str) -> bool {
 
 // ANCHOR: store
 /// Results, one file per message id. Recording the same id twice keeps the
-/// first result and reports the second as a duplicate.
+/// first result and reports the second as a duplicate. A record survives a
+/// crash of the process and, on a file system and disk that honour `fsync`,
+/// a power cut: the draft is synced before it is linked in, and the folder
+/// after.
 #[derive(Clone, Debug)]
 pub struct Store {
     dir: PathBuf,
@@ -76,7 +79,8 @@ impl Store {
     }
 
     /// Records `result` under `id` unless a record is there already.
-    /// Returns whether this call made the record.
+    /// Returns whether this call made the record. Either way, when it
+    /// returns `Ok`, the record for `id` is on disk.
     pub fn record(&self, id: &str, result: &str) -> io::Result<bool> {
         // Write the whole result to a private file first, then link it in
         // under its final name. The link either appears complete or fails
@@ -87,9 +91,12 @@ impl Store {
         let draft = self
             .dir
             .join(format!(".draft-{id}-{}-{n}", std::process::id()));
-        std::fs::write(&draft, result)?;
+        let mut file = std::fs::File::create(&draft)?;
+        file.write_all(result.as_bytes())?;
+        file.sync_all()?; // the contents are on disk before any name points at them
         let linked = std::fs::hard_link(&draft, self.dir.join(id));
         std::fs::remove_file(&draft)?;
+        std::fs::File::open(&self.dir)?.sync_all()?; // and so is the new name
         match linked {
             Ok(()) => Ok(true),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
@@ -173,16 +180,27 @@ fn job_of(delivery: &Delivery) -> Result<(String, Job), String> {
 // ANCHOR: consumer
 /// The consumer process: takes one message at a time from `queue`, does the
 /// job, records the result under the message id, and only then acks.
-pub async fn consume(queue: &str, store: &Store, cost: Duration) -> Result<(), BoxError> {
+/// With `auto_ack` (the broken mode) the broker counts each message as
+/// acknowledged the moment it sends it, and ignores the prefetch.
+pub async fn consume(
+    queue: &str,
+    store: &Store,
+    cost: Duration,
+    auto_ack: bool,
+) -> Result<(), BoxError> {
     let name = format!("redelivery-consumer-{}", std::process::id());
     let connection = support_broker::connect(&name).await?;
     let channel = connection.create_channel().await?;
     channel.basic_qos(1, BasicQosOptions::default()).await?;
+    let options = BasicConsumeOptions {
+        no_ack: auto_ack, // false: manual acks
+        ..BasicConsumeOptions::default()
+    };
     let mut deliveries = channel
         .basic_consume(
             queue.into(),
             name.as_str().into(),
-            BasicConsumeOptions::default(), // manual acks
+            options,
             FieldTable::default(),
         )
         .await?;
@@ -205,8 +223,10 @@ pub async fn consume(queue: &str, store: &Store, cost: Duration) -> Result<(), B
             Err(reason) => {
                 // The queue's dead-letter exchange moves a rejected message
                 // to the dead-letter queue: not lost, and not retried.
-                let requeue = BasicRejectOptions { requeue: false };
-                delivery.reject(requeue).await?;
+                if !auto_ack {
+                    let requeue = BasicRejectOptions { requeue: false };
+                    delivery.reject(requeue).await?;
+                }
                 supervisor.tell(&format!("rejected {reason}"));
                 continue;
             }
@@ -228,7 +248,9 @@ pub async fn consume(queue: &str, store: &Store, cost: Duration) -> Result<(), B
             break;
         }
 
-        delivery.ack(BasicAckOptions::default()).await?;
+        if !auto_ack {
+            delivery.ack(BasicAckOptions::default()).await?;
+        }
         supervisor.tell(&format!("acked {id}"));
     }
     support_broker::close(&connection).await;
@@ -335,6 +357,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// Ids of the jobs published that have no record at the end: lost. Empty
+    /// with manual acks; with auto-ack, at least the job a kill interrupted.
+    pub fn lost(&self) -> Vec<String> {
+        self.ids
+            .iter()
+            .filter(|id| !self.records.contains_key(*id))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Report {
     /// Deliveries that did the whole job (killed after recording, or acked).
     pub fn processings(&self) -> usize {
         self.deliveries
@@ -375,6 +409,9 @@ pub struct Config {
     pub cost: Duration,
     /// Which deliveries to kill.
     pub plan: Plan,
+    /// The broken mode: consumers use `no_ack`, so a killed consumer loses
+    /// its job and every message the broker had already pushed to it.
+    pub auto_ack: bool,
 }
 
 /// A running consumer process and the supervisor's ends of its pipes.
@@ -395,6 +432,7 @@ impl Running {
             .arg(store)
             .arg("--cost-ms")
             .arg(config.cost.as_millis().to_string())
+            .args(config.auto_ack.then_some("--auto-ack"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -566,6 +604,22 @@ pub async fn supervise(config: &Config) -> Result<Report, BoxError> {
 }
 // ANCHOR_END: supervise
 
+/// The messages ready in `queue` once the broker has noticed that its
+/// consumer is gone (no consumer left): from then on nothing more leaves it.
+async fn ready_once_unsubscribed(channel: &Channel, queue: &str) -> Result<usize, BoxError> {
+    let deadline = tokio::time::Instant::now() + SILENCE_LIMIT;
+    loop {
+        let (ready, consumers) = support_broker::queue_counts(channel, queue).await?;
+        if consumers == 0 {
+            return Ok(ready as usize);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("the broker kept a dead consumer on {queue}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 type Runs = (
     Vec<String>,
     Vec<DeliveryLog>,
@@ -585,24 +639,36 @@ async fn run_consumers(
     let mut exits = Vec::new();
     let mut acked = BTreeSet::new();
     let mut received = 0; // deliveries of jobs so far, the plan's index
-    let done = |acked: &BTreeSet<String>, rejected: &Vec<String>| {
-        acked.len() == ids.len() && rejected.len() == config.malformed.len()
+    // With auto-ack a kill destroys messages, so "every job acked" may never
+    // come. Instead: after a kill, the messages still in the queue are all
+    // the next consumer will get, and the run ends when it has settled them.
+    let mut outstanding = ids.len() + config.malformed.len();
+    let mut settled_here = 0;
+    let done = |acked: &BTreeSet<String>, rejected: &Vec<String>, settled: (usize, usize)| {
+        if config.auto_ack {
+            settled.0 == settled.1
+        } else {
+            acked.len() == ids.len() && rejected.len() == config.malformed.len()
+        }
     };
 
-    while !done(&acked, &rejected) {
+    while !done(&acked, &rejected, (settled_here, outstanding)) {
         let mut consumer = Running::start(config, queue, store.dir.as_path())?;
         let number = exits.len() + 1;
         // The delivery this consumer is working on: its log entry so far.
         let mut current: Option<DeliveryLog> = None;
         let killed = loop {
-            if done(&acked, &rejected) {
+            if done(&acked, &rejected, (settled_here, outstanding)) {
                 break false;
             }
             let line = consumer.next_line().await?;
             let (word, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
             match word {
                 "ready" => {}
-                "rejected" => rejected.push(rest.to_string()),
+                "rejected" => {
+                    rejected.push(rest.to_string());
+                    settled_here += 1;
+                }
                 "received" => {
                     let (id, flag) = rest.split_once(' ').ok_or("bad received line")?;
                     received += 1;
@@ -636,6 +702,7 @@ async fn run_consumers(
                     }
                     acked.insert(log.id.clone());
                     deliveries.push(log);
+                    settled_here += 1;
                 }
                 _ => return Err(format!("consumer said {line:?}").into()),
             }
@@ -645,6 +712,10 @@ async fn run_consumers(
         } else {
             consumer.finish().await?
         });
+        if killed && config.auto_ack {
+            outstanding = ready_once_unsubscribed(channel, queue).await?;
+            settled_here = 0;
+        }
     }
     Ok((ids, deliveries, rejected, exits))
 }

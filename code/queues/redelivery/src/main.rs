@@ -26,6 +26,9 @@ struct Args {
     /// Malformed messages to publish after the jobs.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=100))]
     malformed: u64,
+    /// The broken mode: consume with no_ack, so a killed consumer loses jobs.
+    #[arg(long)]
+    auto_ack: bool,
     #[command(subcommand)]
     role: Option<Role>,
 }
@@ -41,6 +44,8 @@ enum Role {
         store: PathBuf,
         #[arg(long, value_parser = clap::value_parser!(u64).range(2..=10_000))]
         cost_ms: u64,
+        #[arg(long)]
+        auto_ack: bool,
     },
 }
 
@@ -51,10 +56,12 @@ async fn main() {
         queue,
         store,
         cost_ms,
+        auto_ack,
     }) = args.role
     {
         let store = Store::new(store);
-        exit_on_error(consume(&queue, &store, Duration::from_millis(cost_ms)).await);
+        let cost = Duration::from_millis(cost_ms);
+        exit_on_error(consume(&queue, &store, cost, auto_ack).await);
         return;
     }
     if args.kills > args.jobs {
@@ -72,6 +79,7 @@ async fn main() {
             .collect(),
         cost: Duration::from_millis(args.cost_ms),
         plan: Plan::every_other(args.kills as usize),
+        auto_ack: args.auto_ack,
     };
     let start = Instant::now();
     let report = exit_on_error(supervise(&config).await);
@@ -80,10 +88,15 @@ async fn main() {
 
 fn print(config: &Config, report: &Report, elapsed: Duration) {
     println!(
-        "redelivery: {} jobs of {} ms, {} malformed; prefetch 1, manual acks; {} consumer processes, {} killed with SIGKILL; {}",
+        "redelivery: {} jobs of {} ms, {} malformed; {}; {} consumer processes, {} killed with SIGKILL; {}",
         config.jobs,
         config.cost.as_millis(),
         config.malformed.len(),
+        if config.auto_ack {
+            "auto-ack (no_ack: prefetch ignored)"
+        } else {
+            "prefetch 1, manual acks"
+        },
         report.consumers.len(),
         report.kills(),
         support_kit::human_duration(elapsed)
@@ -148,6 +161,12 @@ fn print(config: &Config, report: &Report, elapsed: Duration) {
     );
     for reason in &report.rejected {
         println!("  rejected: {reason}");
+    }
+    let lost = report.lost();
+    if lost.is_empty() {
+        println!("jobs lost 0");
+    } else {
+        println!("jobs lost {}: {}", lost.len(), lost.join(" "));
     }
     let reaped = report
         .consumers

@@ -21,6 +21,7 @@ fn config(jobs: usize, malformed: usize, plan: Plan) -> Config {
             .collect(),
         cost: Duration::from_millis(10),
         plan,
+        auto_ack: false,
     }
 }
 
@@ -183,4 +184,34 @@ fn racing_writers_make_one_record() {
         assert_eq!(winners, 1, "{id}");
     }
     assert_eq!(store.records().unwrap().len(), 50);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auto_ack_a_killed_consumer_loses_its_jobs() {
+    // The same harness, the same kill (the first delivery, halfway), one flag.
+    let plan = Plan::explicit([(0, Checkpoint::Halfway)]);
+    let mut broken = config(8, 0, plan);
+    broken.auto_ack = true;
+    let report = run(&broken).await;
+    assert_eq!(report.kills(), 1);
+    let lost = report.lost();
+    // The interrupted job is gone for certain: the broker had already
+    // counted it acknowledged. So is any job it had pushed to the consumer.
+    assert!(lost.contains(&"job-1".to_string()), "{lost:?}");
+    // Nothing comes back: no delivery is ever flagged redelivered.
+    assert!(report.deliveries.iter().all(|d| !d.redelivered));
+    // Every job is either recorded once, with the right result, or lost.
+    assert_eq!(report.records.len() + lost.len(), broken.jobs);
+    for (id, result) in &report.records {
+        let n: u64 = id.strip_prefix("job-").unwrap().parse().unwrap();
+        assert_eq!(result, &(n * n).to_string());
+    }
+    assert_eq!(report.left_in_queue, 0);
+    assert_eq!(processes_naming(&report.queue), Vec::<String>::new());
+
+    // With manual acks, the same kill loses nothing.
+    let config = config(8, 0, Plan::explicit([(0, Checkpoint::Halfway)]));
+    let report = run(&config).await;
+    assert!(report.lost().is_empty());
+    check(&report, &config, 0).await;
 }

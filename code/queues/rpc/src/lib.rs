@@ -79,9 +79,11 @@ impl From<lapin::Error> for RpcError {
     }
 }
 
-/// Calls waiting for an answer, by correlation id. A std `Mutex`, never held
-/// across an `.await`: every lock is one insert or one remove.
-type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Vec<u8>>>>>;
+/// Calls waiting for an answer, by correlation id; `None` once the reply
+/// listener has stopped, so no call waits for an answer that cannot come.
+/// A std `Mutex`, never held across an `.await`: every lock is one insert,
+/// one remove, or the listener's final `take`.
+type Pending = Arc<Mutex<Option<HashMap<String, oneshot::Sender<Vec<u8>>>>>>;
 
 // ANCHOR: client
 /// An RPC client: one channel, one reply address, any number of calls in
@@ -142,7 +144,7 @@ impl Client {
                 FieldTable::default(),
             )
             .await?;
-        let pending = Pending::default();
+        let pending: Pending = Arc::new(Mutex::new(Some(HashMap::new())));
         let counts = Arc::new(Counts::default());
         let listener = tokio::spawn(route_replies(replies, pending.clone(), counts.clone()));
         Ok(Client {
@@ -163,7 +165,10 @@ impl Client {
     pub async fn call(&self, request: &[u8], limit: Duration) -> Result<Vec<u8>, RpcError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed).to_string();
         let (answer, answered) = oneshot::channel();
-        self.pending.lock().unwrap().insert(id.clone(), answer);
+        match self.pending.lock().unwrap().as_mut() {
+            Some(calls) => calls.insert(id.clone(), answer),
+            None => return Err(RpcError::Closed), // the listener has stopped
+        };
         let properties = BasicProperties::default()
             .with_correlation_id(id.as_str().into())
             .with_reply_to(self.reply_to.as_str().into());
@@ -183,7 +188,9 @@ impl Client {
             Ok(answer) => answer,
             Err(_) => {
                 // Forget the call, so its answer, if it ever comes, is stale.
-                self.pending.lock().unwrap().remove(&id);
+                if let Some(calls) = self.pending.lock().unwrap().as_mut() {
+                    calls.remove(&id);
+                }
                 Err(RpcError::Timeout(limit))
             }
         }
@@ -202,7 +209,7 @@ impl Client {
 
     /// Calls still waiting for an answer.
     pub fn waiting(&self) -> usize {
-        self.pending.lock().unwrap().len()
+        self.pending.lock().unwrap().as_ref().map_or(0, HashMap::len)
     }
 
     /// The client's private reply queue, if it has one.
@@ -221,7 +228,10 @@ impl Client {
 
 // ANCHOR: route
 /// The client's reply listener: hands each answer to the call whose
-/// correlation id it carries. An answer nobody waits for is counted and dropped.
+/// correlation id it carries. An answer nobody waits for is counted and
+/// dropped. When the replies end (the channel or connection closed), it drops
+/// every waiting call's sender, so each of those calls returns `Closed` at
+/// once instead of waiting for its timeout.
 async fn route_replies(mut replies: Consumer, pending: Pending, counts: Arc<Counts>) {
     let mut latest = None; // the highest call number answered so far
     while let Some(Ok(reply)) = replies.next().await {
@@ -235,7 +245,7 @@ async fn route_replies(mut replies: Consumer, pending: Pending, counts: Arc<Coun
             counts.overtaken.fetch_add(1, Ordering::Relaxed); // for the report only
         }
         latest = latest.max(number);
-        let waiting = id.and_then(|id| pending.lock().unwrap().remove(&id));
+        let waiting = id.and_then(|id| pending.lock().unwrap().as_mut()?.remove(&id));
         match waiting {
             Some(call) => {
                 let _ = call.send(reply.data); // the caller may have just timed out
@@ -245,6 +255,7 @@ async fn route_replies(mut replies: Consumer, pending: Pending, counts: Arc<Coun
             }
         }
     }
+    pending.lock().unwrap().take(); // wakes every waiting call with `Closed`
 }
 // ANCHOR_END: route
 

@@ -162,3 +162,39 @@ async fn without_correlation_ids_the_next_call_takes_the_late_answer() {
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_whose_connection_closes_returns_closed_not_a_timeout() {
+    within_async(LIMIT, async {
+        let admin = connect().await;
+        for mode in [ReplyTo::PrivateQueue, ReplyTo::Direct] {
+            let queue = support_broker::unique_name("rpc-closed-test");
+            declare_request_queue(&admin, &queue).await.unwrap();
+            let connection = Arc::new(connect().await);
+            let client = Arc::new(Client::new(&connection, &queue, mode).await.unwrap());
+            // Nobody serves the queue, and the limit is far past the test's
+            // own: only `Closed` can end this call in time.
+            let waiting = tokio::spawn({
+                let client = client.clone();
+                async move { client.call(b"3", LIMIT * 10).await }
+            });
+            while client.waiting() == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            connection.close(200, "gone".into()).await.unwrap();
+            match waiting.await.unwrap() {
+                Err(RpcError::Closed) => {}
+                other => panic!("{mode}: expected Closed, got {other:?}"),
+            }
+            // A later call fails at once, too.
+            match client.call(b"4", LIMIT * 10).await {
+                Err(RpcError::Closed) => {}
+                other => panic!("{mode}: expected Closed, got {other:?}"),
+            }
+            assert_eq!(client.waiting(), 0);
+            delete_queue(&admin, &queue).await.unwrap();
+        }
+        support_broker::close(&admin).await;
+    })
+    .await
+}

@@ -11,6 +11,7 @@
 //! header, then acknowledged: it never crashes a worker and never disappears.
 #![forbid(unsafe_code)]
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_lite::StreamExt;
@@ -166,18 +167,17 @@ enum Settled {
 /// Publishes `delivery`'s body, untouched, to `dead_queue` with the reason in a
 /// header, and waits for the broker's confirm. Only after that may the caller
 /// acknowledge the original: at every moment one of the two queues holds it.
+/// The copy keeps every property of the original (delivery mode, content
+/// type, message id, headers), so a persistent message stays persistent.
 async fn dead_letter(
     channel: &Channel,
     dead_queue: &str,
     delivery: &Delivery,
     reason: &str,
 ) -> Result<(), lapin::Error> {
-    let mut headers = FieldTable::default();
+    let mut headers = delivery.properties.headers().clone().unwrap_or_default();
     headers.insert(REASON_HEADER.into(), AMQPValue::LongString(reason.into()));
-    let mut properties = BasicProperties::default().with_headers(headers);
-    if let Some(id) = delivery.properties.message_id() {
-        properties = properties.with_message_id(id.clone());
-    }
+    let properties = delivery.properties.clone().with_headers(headers);
     let mandatory = BasicPublishOptions {
         mandatory: true, // an unroutable message comes back instead of vanishing
         ..BasicPublishOptions::default()
@@ -269,6 +269,12 @@ pub struct DeadLetter {
     pub body: Vec<u8>,
     /// The worker's reason, from the [`REASON_HEADER`] header.
     pub reason: String,
+    /// The copy's delivery mode: 2 is persistent, as the producer sent it.
+    pub delivery_mode: Option<u8>,
+    /// The copy's content type, as the producer sent it.
+    pub content_type: Option<String>,
+    /// The copy's other headers whose values are strings, by name.
+    pub headers: BTreeMap<String, String>,
 }
 
 /// Everything one run measured and found.
@@ -373,7 +379,7 @@ async fn run_on(
                 .map(|(i, body)| (format!("malformed-{i}"), body.clone())),
         );
     for (id, body) in bodies {
-        let properties = BasicProperties::default().with_message_id(id.into());
+        let properties = message_properties(&id);
         let confirm = channel
             .basic_publish(
                 "".into(),
@@ -417,6 +423,26 @@ async fn run_on(
     })
 }
 
+/// The header the producer puts on every message, to show that a
+/// dead-lettered copy keeps the original's headers.
+pub const PRODUCER_HEADER: &str = "x-producer";
+
+/// What the producer sends with each message: its id, persistent (delivery
+/// mode 2, so a durable queue keeps it across a broker restart), JSON, and
+/// a header naming the producer.
+pub fn message_properties(id: &str) -> BasicProperties {
+    let mut headers = FieldTable::default();
+    headers.insert(
+        PRODUCER_HEADER.into(),
+        AMQPValue::LongString("work-queue".into()),
+    );
+    BasicProperties::default()
+        .with_message_id(id.into())
+        .with_delivery_mode(2)
+        .with_content_type("application/json".into())
+        .with_headers(headers)
+}
+
 /// Takes every message out of the dead-letter queue, with its reason.
 async fn drain_dead_letters(
     channel: &Channel,
@@ -426,21 +452,33 @@ async fn drain_dead_letters(
     let no_ack = BasicGetOptions { no_ack: true };
     while let Some(message) = channel.basic_get(queue.into(), no_ack).await? {
         let delivery = message.delivery;
-        let reason = delivery
-            .properties
+        let properties = &delivery.properties;
+        let mut headers: BTreeMap<String, String> = properties
             .headers()
             .as_ref()
-            .and_then(|headers| headers.inner().get(REASON_HEADER))
-            .map_or_else(
-                || "(no reason header)".to_string(),
-                |value| match value {
-                    AMQPValue::LongString(text) => text.to_string(),
-                    other => format!("{other:?}"),
-                },
-            );
+            .map(|table| {
+                table
+                    .inner()
+                    .iter()
+                    .map(|(name, value)| {
+                        let text = match value {
+                            AMQPValue::LongString(text) => text.to_string(),
+                            other => format!("{other:?}"),
+                        };
+                        (name.to_string(), text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let reason = headers
+            .remove(REASON_HEADER)
+            .unwrap_or_else(|| "(no reason header)".to_string());
         dead.push(DeadLetter {
-            body: delivery.data,
             reason,
+            delivery_mode: *properties.delivery_mode(),
+            content_type: properties.content_type().as_ref().map(|t| t.to_string()),
+            headers,
+            body: delivery.data,
         });
     }
     dead.sort();

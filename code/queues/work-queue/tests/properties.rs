@@ -106,6 +106,14 @@ async fn malformed_messages_all_reach_the_dead_letter_queue_with_reasons() {
                     letter.reason
                 );
                 assert_eq!(letter.reason.lines().count(), 1);
+                // The copy keeps the original's properties: still persistent,
+                // still JSON, still carrying the producer's header.
+                assert_eq!(letter.delivery_mode, Some(2), "{:?}", letter.body);
+                assert_eq!(letter.content_type.as_deref(), Some("application/json"));
+                assert_eq!(
+                    letter.headers.get(queues_work_queue::PRODUCER_HEADER),
+                    Some(&"work-queue".to_string())
+                );
             }
             assert_queues_deleted(&producer, &report).await;
         }

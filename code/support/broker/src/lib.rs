@@ -174,6 +174,19 @@ pub async fn queue_depth(channel: &Channel, name: &str) -> Result<u32, lapin::Er
     Ok(queue.message_count())
 }
 
+/// How many messages wait in `name` (ready, as in [`queue_depth`]) and how
+/// many consumers it has. The same passive declare, with the same caveat.
+pub async fn queue_counts(channel: &Channel, name: &str) -> Result<(u32, u32), lapin::Error> {
+    let options = QueueDeclareOptions {
+        passive: true,
+        ..QueueDeclareOptions::default()
+    };
+    let queue = channel
+        .queue_declare(name.into(), options, FieldTable::default())
+        .await?;
+    Ok((queue.message_count(), queue.consumer_count()))
+}
+
 /// The consumer's next delivery, or `Ok(None)` if none arrives within
 /// `timeout` or the consumer was cancelled. A test that waits with this fails
 /// instead of hanging.
