@@ -1,17 +1,53 @@
+use async_blocking::{HOWS, SETUPS, Work};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::hint::black_box;
+use std::time::Duration;
 
 // Group names start with the package name; scripts/measure turns each group
 // into book/async/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("async-blocking/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| async_blocking::sum_to(black_box(n)))
-        });
+fn neighbours(c: &mut Criterion) {
+    let mut group = c.benchmark_group("async-blocking/neighbours");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    let work = Work::Sleep(Duration::from_millis(30));
+    for (setup, flavor, blockers) in SETUPS {
+        for (name, how) in HOWS {
+            // The time reported is how long the 20 tickers took to finish their
+            // 20 ticks, not how long the whole run took.
+            group.bench_function(BenchmarkId::new(name, setup), |b| {
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| {
+                            async_blocking::run(flavor, how, work, blockers, 20, 20).neighbours
+                        })
+                        .sum()
+                })
+            });
+        }
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+fn mutex(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("async-blocking/mutex");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function(BenchmarkId::new("std::sync::Mutex", "8x1000"), |b| {
+        b.iter(|| runtime.block_on(async_blocking::count_with_std_mutex(8, 1_000)))
+    });
+    group.bench_function(BenchmarkId::new("tokio::sync::Mutex", "8x1000"), |b| {
+        b.iter(|| runtime.block_on(async_blocking::count_with_tokio_mutex(8, 1_000)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, neighbours, mutex);
 criterion_main!(benches);
