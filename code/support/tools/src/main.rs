@@ -10,6 +10,7 @@ mod data;
 mod includes;
 mod layout;
 mod links;
+mod listings;
 mod outputs;
 mod pipeline;
 mod provenance;
@@ -137,6 +138,14 @@ enum Command {
         #[arg(short, long)]
         package: Vec<String>,
     },
+    /// The mdBook preprocessor that captions every included listing with its file,
+    /// anchor and package (book.toml runs it; mdBook calls it with `supports RENDERER`).
+    Listings {
+        #[arg(hide = true)]
+        supports: Option<String>,
+        #[arg(hide = true)]
+        renderer: Option<String>,
+    },
     /// Fail on `#fragment` links in the built HTML that point at no id.
     CheckFragments {
         /// The folder mdBook's html renderer wrote.
@@ -174,6 +183,14 @@ fn selection(ws: &Workspace, names: &[String]) -> Result<Selection, Failure> {
 fn dispatch(command: Command) -> Result<(), Failure> {
     if let Command::CheckFragments { html } = &command {
         return Ok(links::check_fragments(html)?);
+    }
+    if let Command::Listings { supports, renderer } = &command {
+        // mdBook runs preprocessors from the book's root, so no workspace lookup is needed.
+        let root = std::env::current_dir().map_err(|e| format!("listings: {e}"))?;
+        let asked = supports
+            .as_deref()
+            .map(|_| renderer.as_deref().unwrap_or(""));
+        return Ok(listings::preprocess(&root, asked)?);
     }
     let ws = Workspace::load()?;
     match command {
@@ -244,7 +261,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Render { package, list } => Ok(data::render_from_criterion(&ws, &package, &list)?),
         Command::Rerender => Ok(data::rerender(&ws)?),
         Command::CheckData { list, package } => Ok(data::check(&ws, &list, &package)?),
-        Command::CheckFragments { .. } => unreachable!("handled above"),
+        Command::CheckFragments { .. } | Command::Listings { .. } => unreachable!("handled above"),
     }
 }
 
