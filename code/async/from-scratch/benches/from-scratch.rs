@@ -21,12 +21,16 @@ fn knock(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("from-scratch", doors), &doors, |b, &n| {
             b.iter(|| assert_eq!(knock_from_scratch(n, WAIT, false).outputs.len(), n))
         });
-        group.bench_with_input(BenchmarkId::new("tokio-current-thread", doors), &doors, |b, &n| {
-            b.iter(|| assert_eq!(current.block_on(knock_on_tokio(n, WAIT)).len(), n))
-        });
-        group.bench_with_input(BenchmarkId::new("tokio-multi-thread", doors), &doors, |b, &n| {
-            b.iter(|| assert_eq!(multi.block_on(knock_on_tokio(n, WAIT)).len(), n))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("tokio-current-thread", doors),
+            &doors,
+            |b, &n| b.iter(|| assert_eq!(current.block_on(knock_on_tokio(n, WAIT)).len(), n)),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("tokio-multi-thread", doors),
+            &doors,
+            |b, &n| b.iter(|| assert_eq!(multi.block_on(knock_on_tokio(n, WAIT)).len(), n)),
+        );
     }
     group.finish();
 }

@@ -151,7 +151,10 @@ impl Future for Sleep {
                 deadline: self.deadline,
                 waker: cx.waker().clone(),
             };
-            self.timer.alarms.send(alarm).expect("the timer thread runs");
+            self.timer
+                .alarms
+                .send(alarm)
+                .expect("the timer thread runs");
             self.registered = Some(cx.waker().clone());
         }
         Poll::Pending
@@ -173,7 +176,11 @@ pub async fn knock(timer: Timer, door: usize, wait: Duration) -> usize {
 /// at one point where the function can stop.
 pub enum Knock {
     /// Not yet polled: the arguments, nothing more.
-    Start { timer: Timer, door: usize, wait: Duration },
+    Start {
+        timer: Timer,
+        door: usize,
+        wait: Duration,
+    },
     /// Stopped at the `.await`: the future being awaited, and `door`,
     /// which is needed after it.
     Waiting { sleep: Sleep, door: usize },
@@ -259,9 +266,15 @@ where
             future: Mutex::new(Some(Box::pin(future))),
             run_queue: run_queue.clone(),
         };
-        run_queue.send(Arc::new(task)).expect("we hold the receiver");
+        run_queue
+            .send(Arc::new(task))
+            .expect("we hold the receiver");
     }
-    let mut finished = Finished { outputs: Vec::with_capacity(total), polls: 0, stale_wakes: 0 };
+    let mut finished = Finished {
+        outputs: Vec::with_capacity(total),
+        polls: 0,
+        stale_wakes: 0,
+    };
     while finished.outputs.len() < total {
         let task = ready.recv().expect("a pending task is held by a waker");
         let mut slot = task.future.lock().expect("no poll panicked");
@@ -286,10 +299,18 @@ pub fn knock_from_scratch(doors: usize, wait: Duration, by_hand: bool) -> Finish
     let timers = TimerThread::start();
     let timer = timers.handle();
     let finished = if by_hand {
-        let knocks = (0..doors).map(|door| Knock::Start { timer: timer.clone(), door, wait });
+        let knocks = (0..doors).map(|door| Knock::Start {
+            timer: timer.clone(),
+            door,
+            wait,
+        });
         run_all(knocks.collect())
     } else {
-        run_all((0..doors).map(|door| knock(timer.clone(), door, wait)).collect())
+        run_all(
+            (0..doors)
+                .map(|door| knock(timer.clone(), door, wait))
+                .collect(),
+        )
     };
     drop(timer);
     finished
@@ -330,7 +351,9 @@ pub fn runtime(workers: Option<usize>) -> tokio::runtime::Runtime {
 pub fn crunch(seed: u64, rounds: u64) -> u64 {
     let mut h = seed ^ 0x9e37_79b9_7f4a_7c15;
     for i in 0..rounds {
-        h = (h ^ std::hint::black_box(i)).wrapping_mul(0x0100_0000_01b3).rotate_left(5);
+        h = (h ^ std::hint::black_box(i))
+            .wrapping_mul(0x0100_0000_01b3)
+            .rotate_left(5);
     }
     h
 }

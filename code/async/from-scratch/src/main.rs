@@ -45,9 +45,16 @@ fn main() {
         human_duration(wait)
     );
     println!();
-    println!("{:<26} {:>10} {:>10} {:>12}  answered", "executor", "time", "polls", "stale wakes");
-    for (name, by_hand) in [("from scratch, async fn", false), ("from scratch, by hand", true)] {
-        let (took, run) = support_kit::fastest_of(args.repeat, || knock_from_scratch(doors, wait, by_hand));
+    println!(
+        "{:<26} {:>10} {:>10} {:>12}  answered",
+        "executor", "time", "polls", "stale wakes"
+    );
+    for (name, by_hand) in [
+        ("from scratch, async fn", false),
+        ("from scratch, by hand", true),
+    ] {
+        let (took, run) =
+            support_kit::fastest_of(args.repeat, || knock_from_scratch(doors, wait, by_hand));
         println!(
             "{:<26} {:>10} {:>10} {:>12}  {}",
             name,
@@ -57,7 +64,10 @@ fn main() {
             verdict(doors, run.outputs.iter().map(|&(_, door)| door))
         );
     }
-    for (name, workers) in [("tokio, current thread", None), ("tokio, multi-thread", Some(support_kit::cores()))] {
+    for (name, workers) in [
+        ("tokio, current thread", None),
+        ("tokio, multi-thread", Some(support_kit::cores())),
+    ] {
         let rt = runtime(workers);
         let (took, answered) =
             support_kit::fastest_of(args.repeat, || rt.block_on(knock_on_tokio(doors, wait)));

@@ -36,7 +36,10 @@ fn every_knock_completes_exactly_once_on_the_hand_made_executor() {
                 assert!(run.outputs.iter().all(|&(id, door)| id == door));
                 // Each task is polled at least once; one that waits is polled
                 // again after its wake, and (one wake per alarm) not more.
-                assert!(run.polls >= doors as u64 && run.polls <= 2 * doors as u64, "{run:?}");
+                assert!(
+                    run.polls >= doors as u64 && run.polls <= 2 * doors as u64,
+                    "{run:?}"
+                );
             }
         }
     });
@@ -90,8 +93,15 @@ fn duplicate_and_late_wakes_never_poll_a_finished_task() {
         assert_eq!(run.outputs.len(), 100);
         assert_once_each(100, run.outputs.iter().map(|&(id, _)| id));
         assert!(run.outputs.iter().all(|&(_, v)| v == 7));
-        assert_eq!(after.load(Ordering::SeqCst), 0, "a finished task was polled");
-        assert!(run.stale_wakes > 0, "the test's extra wakes reached the queue");
+        assert_eq!(
+            after.load(Ordering::SeqCst),
+            0,
+            "a finished task was polled"
+        );
+        assert!(
+            run.stale_wakes > 0,
+            "the test's extra wakes reached the queue"
+        );
     });
 }
 
@@ -111,7 +121,11 @@ fn a_sleep_does_not_finish_early() {
 #[should_panic(expected = "polled after it returned Ready")]
 fn the_hand_written_knock_refuses_a_poll_after_ready() {
     let timers = TimerThread::start();
-    let mut knock = Knock::Start { timer: timers.handle(), door: 3, wait: Duration::ZERO };
+    let mut knock = Knock::Start {
+        timer: timers.handle(),
+        door: 3,
+        wait: Duration::ZERO,
+    };
     let waker = std::task::Waker::noop();
     let mut cx = Context::from_waker(waker);
     assert_eq!(Pin::new(&mut knock).poll(&mut cx), Poll::Ready(3));
