@@ -73,17 +73,25 @@ impl Server {
             .route("/page/{n}", get(page))
             .with_state((counters.clone(), latency));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let thread = std::thread::spawn(move || {
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+                let listener =
+                    tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
                 axum::serve(listener, app)
                     .with_graceful_shutdown(async move { stopped.await.unwrap_or(()) })
                     .await
                     .expect("the server runs until it is stopped");
             });
         });
-        Ok(Server { addr, counters, stop: Some(stop), thread: Some(thread) })
+        Ok(Server {
+            addr,
+            counters,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
     /// The base URL, such as `http://127.0.0.1:40123`.
@@ -95,7 +103,10 @@ impl Server {
     pub fn take_stats(&self) -> Stats {
         let hits = std::mem::take(&mut *self.counters.hits.lock().unwrap());
         let max_in_flight = self.counters.max_in_flight.swap(0, Ordering::SeqCst);
-        Stats { hits, max_in_flight }
+        Stats {
+            hits,
+            max_in_flight,
+        }
     }
 }
 
@@ -120,7 +131,11 @@ pub fn client() -> reqwest::Client {
 
 // ANCHOR: get_page
 /// Fetches one page and returns its number with its body.
-pub async fn get_page(client: &reqwest::Client, base: &str, n: usize) -> reqwest::Result<(usize, String)> {
+pub async fn get_page(
+    client: &reqwest::Client,
+    base: &str,
+    n: usize,
+) -> reqwest::Result<(usize, String)> {
     let response = client.get(format!("{base}/page/{n}")).send().await?;
     Ok((n, response.error_for_status()?.text().await?))
 }
@@ -133,7 +148,11 @@ fn in_page_order(mut pages: Vec<(usize, String)>) -> Vec<String> {
 
 // ANCHOR: sequential
 /// One page after another: each request waits for the one before.
-pub async fn sequential(client: &reqwest::Client, base: &str, pages: usize) -> reqwest::Result<Vec<String>> {
+pub async fn sequential(
+    client: &reqwest::Client,
+    base: &str,
+    pages: usize,
+) -> reqwest::Result<Vec<String>> {
     let mut bodies = Vec::with_capacity(pages);
     for n in 0..pages {
         bodies.push(get_page(client, base, n).await?.1);
@@ -144,7 +163,11 @@ pub async fn sequential(client: &reqwest::Client, base: &str, pages: usize) -> r
 
 // ANCHOR: join_all
 /// Every request at once, all polled by the calling task.
-pub async fn join_all(client: &reqwest::Client, base: &str, pages: usize) -> reqwest::Result<Vec<String>> {
+pub async fn join_all(
+    client: &reqwest::Client,
+    base: &str,
+    pages: usize,
+) -> reqwest::Result<Vec<String>> {
     let requests = (0..pages).map(|n| get_page(client, base, n));
     let results = futures::future::join_all(requests).await;
     let pages = results.into_iter().collect::<reqwest::Result<Vec<_>>>()?;
@@ -175,7 +198,12 @@ pub async fn buffer_unordered(
 
 // ANCHOR: join_set
 /// At most `k` spawned tasks at a time: start `k`, then one more as each ends.
-pub async fn join_set(client: &reqwest::Client, base: &str, pages: usize, k: usize) -> reqwest::Result<Vec<String>> {
+pub async fn join_set(
+    client: &reqwest::Client,
+    base: &str,
+    pages: usize,
+    k: usize,
+) -> reqwest::Result<Vec<String>> {
     let mut tasks = JoinSet::new();
     let mut next = 0..pages;
     let mut bodies = Vec::with_capacity(pages);
@@ -185,7 +213,9 @@ pub async fn join_set(client: &reqwest::Client, base: &str, pages: usize, k: usi
             let (client, base) = (client.clone(), base.to_string()); // 'static: owned copies
             tasks.spawn(async move { get_page(&client, &base, n).await });
         }
-        let Some(done) = tasks.join_next().await else { break };
+        let Some(done) = tasks.join_next().await else {
+            break;
+        };
         bodies.push(done.expect("a fetch task panicked")?);
     }
     Ok(in_page_order(bodies))

@@ -20,7 +20,9 @@ fn server() -> Server {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sequential_fetches_every_page_once_one_at_a_time() {
     let server = server();
-    let bodies = async_fetch::sequential(&async_fetch::client(), &server.url(), PAGES).await.unwrap();
+    let bodies = async_fetch::sequential(&async_fetch::client(), &server.url(), PAGES)
+        .await
+        .unwrap();
     assert_eq!(bodies, expected());
     let stats = server.take_stats();
     assert_each_page_once(&stats);
@@ -30,7 +32,9 @@ async fn sequential_fetches_every_page_once_one_at_a_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_all_fetches_every_page_once_and_overlaps_them() {
     let server = server();
-    let bodies = async_fetch::join_all(&async_fetch::client(), &server.url(), PAGES).await.unwrap();
+    let bodies = async_fetch::join_all(&async_fetch::client(), &server.url(), PAGES)
+        .await
+        .unwrap();
     assert_eq!(bodies, expected());
     let stats = server.take_stats();
     assert_each_page_once(&stats);
@@ -46,14 +50,19 @@ async fn buffer_unordered_never_has_more_than_k_in_flight() {
         let count = || {
             arrived.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         };
-        let bodies = async_fetch::buffer_unordered(&client, &server.url(), PAGES, k, count).await.unwrap();
+        let bodies = async_fetch::buffer_unordered(&client, &server.url(), PAGES, k, count)
+            .await
+            .unwrap();
         assert_eq!(bodies, expected());
         assert_eq!(arrived.into_inner(), PAGES, "on_page runs once per page");
         let stats = server.take_stats();
         assert_each_page_once(&stats);
         assert!(stats.max_in_flight <= k, "k = {k}: {stats:?}");
         if k > 1 {
-            assert!(stats.max_in_flight > 1, "k = {k}: the waits should overlap: {stats:?}");
+            assert!(
+                stats.max_in_flight > 1,
+                "k = {k}: the waits should overlap: {stats:?}"
+            );
         }
     }
 }
@@ -63,7 +72,9 @@ async fn join_set_never_has_more_than_k_in_flight() {
     let server = server();
     let client = async_fetch::client();
     for k in [1, 3, 8, PAGES * 2] {
-        let bodies = async_fetch::join_set(&client, &server.url(), PAGES, k).await.unwrap();
+        let bodies = async_fetch::join_set(&client, &server.url(), PAGES, k)
+            .await
+            .unwrap();
         assert_eq!(bodies, expected());
         let stats = server.take_stats();
         assert_each_page_once(&stats);
@@ -86,5 +97,9 @@ fn the_server_shuts_down_when_dropped() {
     let url = server.url();
     drop(server);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    assert!(runtime.block_on(async_fetch::sequential(&async_fetch::client(), &url, 1)).is_err());
+    assert!(
+        runtime
+            .block_on(async_fetch::sequential(&async_fetch::client(), &url, 1))
+            .is_err()
+    );
 }
