@@ -99,7 +99,7 @@ fn main() {
             };
             if kind == "threads" && limit.is_some_and(|(max, _)| n + 100 > max) {
                 println!(
-                    "{:>9}  {:<12} not started: more than the about {} that fit",
+                    "{:>9}  {:<12} not started: only about {} fit here",
                     grouped(n),
                     label,
                     grouped(limit.unwrap().0)
