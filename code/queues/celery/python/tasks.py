@@ -10,6 +10,7 @@ Settings come from the environment, so a test can give each run its own queue:
 """
 import os
 import tempfile
+import time
 
 from celery import Celery
 
@@ -29,6 +30,15 @@ app.conf.update(
     task_serializer="json",
     result_serializer="json",
     accept_content=["json"],
+    # Acknowledge a message after its task has run, not before: a worker that
+    # dies mid-task leaves the message to be delivered again (at least once).
+    task_acks_late=True,
+    # ...also when the pool process running it is killed, which late acks
+    # alone would still acknowledge (and so lose).
+    task_reject_on_worker_lost=True,
+    # Reserve one message per pool process: with late acks, the worker holds
+    # no more messages than it runs tasks (--concurrency, or 1 with --pool=solo).
+    worker_prefetch_multiplier=1,
     # No remote-control queue per worker: the tests delete every queue they make.
     worker_enable_remote_control=False,
     broker_connection_retry_on_startup=False,
@@ -68,4 +78,10 @@ def count_primes(limit):
     if limit > MAX_PRIME_LIMIT:
         raise ValueError(f"limit {limit} is above {MAX_PRIME_LIMIT}")
     return primes_below(limit)
+
+
+@app.task(name="nap")
+def nap(ms):
+    time.sleep(min(ms, 10_000) / 1000)
+    return ms
 # ANCHOR_END: tasks

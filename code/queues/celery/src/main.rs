@@ -51,6 +51,16 @@ enum Command {
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1000))]
         concurrency: u16,
     },
+    /// Run only the gate on a queue until Ctrl-C or SIGTERM: checked messages
+    /// go to <queue>.checked, which no worker reads, the rest to <queue>.dead.
+    Gate {
+        /// The queue to check.
+        #[arg(long, default_value = "book-celery", value_parser = parse_queue)]
+        queue: String,
+        /// Messages the gate may hold unacknowledged.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        prefetch: u16,
+    },
     /// Send one task and wait for its result (from a Rust or a Python worker).
     Send {
         /// The queue to send to.
@@ -165,6 +175,7 @@ async fn run(url: &str, command: Command) -> Result<(), Error> {
             results,
             concurrency,
         } => run_worker(url, queue, results, concurrency).await,
+        Command::Gate { queue, prefetch } => run_gate(url, queue, prefetch).await,
         Command::Send {
             queue,
             results,
@@ -279,6 +290,29 @@ async fn run_worker(
     let report = run_gated_worker(&setup).await?;
     println!(
         "worker: stopped; the gate passed {} message(s) on and dead-lettered {}",
+        report.forwarded, report.dead_lettered
+    );
+    Ok(())
+}
+
+async fn run_gate(url: &str, queue: String, prefetch: u16) -> Result<(), Error> {
+    log::set_logger(&StderrLog).map_err(|e| e.to_string())?;
+    log::set_max_level(log::LevelFilter::Info);
+    let mut gate = gate::spawn_gate(url, &queue, prefetch).await?;
+    println!(
+        "gate: checking {queue} (runnable to {}, the rest to {}); Ctrl-C or SIGTERM stops it",
+        gate::checked_queue(&queue),
+        gate::dead_queue(&queue)
+    );
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        failed = gate.failed() => return Err(failed),
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    let report = gate.stop().await?;
+    println!(
+        "gate: stopped; passed {} message(s) on and dead-lettered {}",
         report.forwarded, report.dead_lettered
     );
     Ok(())

@@ -1,0 +1,98 @@
+//! The gate killed with SIGKILL, again and again, at moments nobody chooses:
+//! between taking a message, publishing its copy, the broker's confirm and
+//! the acknowledgement. Counting every copy afterwards shows that nothing was
+//! lost; a message may have been copied twice.
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+use std::time::Duration;
+
+use common::{Queue, Spawned, broker, runtime};
+use queues_celery::backend::FileBackend;
+use queues_celery::{Acks, Job, Setup, client_app, gate, wire};
+
+const TASKS: i64 = 400;
+
+fn gate_process(url: &str, queue: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery"));
+    command.args(["--broker", url, "gate", "--queue", queue, "--prefetch", "8"]);
+    command
+}
+
+#[test]
+fn a_gate_killed_at_any_moment_loses_nothing() {
+    let url = broker();
+    let queue = Queue::fresh(&url, "kill");
+    let folder = tempfile::tempdir().unwrap();
+    let rt = runtime();
+    let setup = Setup {
+        url: url.clone(),
+        queue: queue.name.clone(),
+        prefetch: 1,
+        acks: Acks::Late,
+        results: FileBackend::new(folder.path()),
+    };
+    let sent: BTreeSet<String> = rt.block_on(async {
+        let client = client_app(&setup).await.unwrap();
+        let mut ids = BTreeSet::new();
+        for i in 0..TASKS {
+            ids.insert(Job::Add(i, 1).send(&client).await.unwrap());
+        }
+        client.close().await.unwrap();
+        ids
+    });
+    assert_eq!(sent.len(), TASKS as usize);
+
+    // Start a gate, let it work for a moment that varies, kill it; again,
+    // until the queue clients send to is empty. Then one clean run and stop.
+    let mut kills = 0;
+    for round in 0u64.. {
+        let left = rt.block_on(wire::ready_count(&url, &queue.name)).unwrap();
+        if left == 0 || round == 200 {
+            break;
+        }
+        let gate = Spawned::start(gate_process(&url, &queue.name), "gate", folder.path());
+        std::thread::sleep(Duration::from_millis(60 + (round * 37) % 90));
+        drop(gate); // SIGKILL, then reaped: no chance to finish or acknowledge
+
+        kills += 1;
+    }
+    let mut last = Spawned::start(gate_process(&url, &queue.name), "gate-last", folder.path());
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, forced) = last.stop(Duration::from_secs(10));
+    assert!(status.success() && !forced, "{}", last.stderr());
+    assert!(kills >= 3, "the gate was killed {kills} time(s)");
+
+    // Count every copy in the checked queue, by task id.
+    let mut copies: BTreeMap<String, usize> = BTreeMap::new();
+    rt.block_on(async {
+        while let Some(message) = wire::take_one(&url, &gate::checked_queue(&queue.name), true)
+            .await
+            .unwrap()
+        {
+            let id = message.headers["id"].as_str().unwrap().to_string();
+            *copies.entry(id).or_default() += 1;
+        }
+    });
+    let seen: BTreeSet<String> = copies.keys().cloned().collect();
+    assert_eq!(
+        seen, sent,
+        "every task reached the checked queue, and nothing else did"
+    );
+    let duplicates: usize = copies.values().map(|n| n - 1).sum();
+    assert!(
+        duplicates <= kills,
+        "at most one duplicate per kill: {duplicates} after {kills} kills"
+    );
+    assert_eq!(
+        rt.block_on(wire::ready_count(&url, &queue.name)).unwrap(),
+        0
+    );
+    assert_eq!(
+        rt.block_on(wire::ready_count(&url, &gate::dead_queue(&queue.name)))
+            .unwrap(),
+        0
+    );
+    println!("{kills} kills, {duplicates} duplicate(s), none lost");
+}
