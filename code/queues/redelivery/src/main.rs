@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use queues_redelivery::restart::{Count, survive_restart};
 use queues_redelivery::{Config, Outcome, Plan, Report, Store, consume, supervise};
 use support_broker::exit_on_error;
 
@@ -47,11 +48,23 @@ enum Role {
         #[arg(long)]
         auto_ack: bool,
     },
+    /// Start a private RabbitMQ node (never the one at AMQP_URL), fill four
+    /// queues, stop and start the node, and count what survived.
+    Restart {
+        /// Messages per queue.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        messages: u32,
+    },
 }
 
 #[tokio::main]
 async fn main() {
     let args: Args = support_kit::parse_args();
+    if let Some(Role::Restart { messages }) = args.role {
+        let counts = exit_on_error(survive_restart(messages).await);
+        print_restart(&counts);
+        return;
+    }
     if let Some(Role::Consume {
         queue,
         store,
@@ -180,4 +193,35 @@ fn print(config: &Config, report: &Report, elapsed: Duration) {
         report.kills(),
         report.consumers.len() - report.kills()
     );
+}
+
+fn print_restart(counts: &[Count]) {
+    println!(
+        "broker restart: a private node, stopped with rabbitmqctl and started on the same data"
+    );
+    println!();
+    println!(
+        "{:<12} {:<16} {:>7} {:>7}",
+        "queue", "messages", "before", "after"
+    );
+    for count in counts {
+        let after = count
+            .after
+            .map_or_else(|| "gone".to_string(), |n| n.to_string());
+        println!(
+            "{:<12} {:<16} {:>7} {:>7}",
+            if count.kind.durable_queue {
+                "durable"
+            } else {
+                "non-durable"
+            },
+            if count.kind.persistent {
+                "persistent (2)"
+            } else {
+                "transient (1)"
+            },
+            count.before,
+            after
+        );
+    }
 }

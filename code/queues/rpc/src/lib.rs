@@ -209,7 +209,11 @@ impl Client {
 
     /// Calls still waiting for an answer.
     pub fn waiting(&self) -> usize {
-        self.pending.lock().unwrap().as_ref().map_or(0, HashMap::len)
+        self.pending
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map_or(0, HashMap::len)
     }
 
     /// The client's private reply queue, if it has one.
