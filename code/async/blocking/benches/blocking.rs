@@ -1,13 +1,16 @@
 use async_blocking::{HOWS, SETUPS, Work};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use std::time::Duration;
 
 // Group names start with the package name; scripts/measure turns each group
 // into book/async/generated/<group>.md (a table) and .svg (a chart).
 fn neighbours(c: &mut Criterion) {
     let mut group = c.benchmark_group("async-blocking/neighbours");
+    // Flat sampling: every sample is one or a few whole runs, so 20 samples
+    // of runs that take ~50 ms fit in a couple of seconds.
     group
-        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     let work = Work::Sleep(Duration::from_millis(30));
