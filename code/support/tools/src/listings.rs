@@ -122,7 +122,44 @@ fn caption(
     Some(html)
 }
 
-/// A page with a caption above every fenced block that is one `{{#include}}` from `code/`.
+/// `![alt](path.svg)` alone on a line: a chart to draw inline.
+fn parse_chart(line: &str) -> Option<(&str, &str)> {
+    let (alt, rest) = line.trim().strip_prefix("![")?.split_once("](")?;
+    let path = rest.strip_suffix(')')?;
+    path.ends_with(".svg").then_some((alt, path))
+}
+
+/// A chart's SVG, inlined so the page's theme can colour its text and lines
+/// (an `<img>` cannot see the theme), labelled with the page's alt text.
+fn inline_chart(root: &Path, page: &Path, alt: &str, path: &str) -> Option<String> {
+    let file = root.join("book").join(page).parent()?.join(path);
+    let svg = std::fs::read_to_string(file).ok()?;
+    let (open, rest) = svg.trim().split_once('>')?;
+    let open = open.strip_prefix("<svg ")?;
+    let kept: Vec<&str> = open
+        .split("\" ")
+        .filter(|attribute| {
+            let name = attribute.trim().split('=').next().unwrap_or("");
+            !matches!(name, "role" | "aria-label" | "class")
+        })
+        .collect();
+    let mut attributes = kept.join("\" ").trim().to_string();
+    if !attributes.ends_with('"') {
+        attributes.push('"');
+    }
+    let body: String = rest
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(format!(
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" {attributes}>{body}",
+        escape(alt)
+    ))
+}
+
+/// A page with a caption above every fenced block that is one `{{#include}}` from `code/`,
+/// and every chart drawn inline.
 pub(crate) fn caption_page(root: &Path, repo: &str, page: &Path, content: &str) -> String {
     let lines: Vec<&str> = content.lines().collect();
     let mut out = String::with_capacity(content.len() + 1024);
@@ -140,6 +177,17 @@ pub(crate) fn caption_page(root: &Path, repo: &str, page: &Path, content: &str) 
             }
             out.push_str(&html);
             out.push_str("\n\n");
+        }
+        if let Some((alt, path)) = parse_chart(line)
+            && let Some(svg) = inline_chart(root, page, alt, path)
+        {
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str(&svg);
+            out.push_str("\n\n");
+            i += 1;
+            continue;
         }
         out.push_str(line);
         out.push('\n');

@@ -4,6 +4,7 @@
 //! Every check prints what it looked at and fails with one line per problem.
 #![forbid(unsafe_code)]
 
+mod browser;
 mod chart;
 mod claims;
 mod data;
@@ -162,6 +163,16 @@ enum BookAction {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Load the built book in headless Chromium and fail on what a reader would see broken.
+    Check {
+        /// Only these chapters' pages (search and theme are always checked).
+        chapters: Vec<String>,
+        /// Also print the book to target/browser/concurrency-is-for-speed.pdf.
+        #[arg(long)]
+        pdf: bool,
+    },
+    /// Pack code/ (anchor comments removed) into target/browser/concurrency-is-for-speed-code.tar.gz.
+    Archive,
 }
 
 /// A problem that is the caller's (exit 2) or the book's (exit 1).
@@ -220,6 +231,8 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Book { action } => match action {
             BookAction::Build => Ok(pipeline::build_book(&ws)?),
             BookAction::Serve { port } => Ok(pipeline::serve_book(&ws, port)?),
+            BookAction::Check { chapters, pdf } => Ok(browser::check(&ws, &chapters, pdf)?),
+            BookAction::Archive => browser::archive(&ws).map(|_| ()).map_err(Failure::Problem),
         },
         Command::List { json } => Ok(pipeline::list(&ws, json)?),
         Command::Services { names } => {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::select::Selection;
 use crate::workspace::{Result, Workspace};
-use crate::{claims, data, includes, layout, links, outputs, services};
+use crate::{browser, claims, data, includes, layout, links, outputs, services};
 
 pub(crate) const MDBOOK_VERSION: &str = "0.5.4";
 pub(crate) const LINKCHECK_VERSION: &str = "0.13.0";
@@ -344,6 +344,15 @@ pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<
         steps.run("the book (mdBook, linkcheck2, fragments)", || {
             build_book(ws)
         })?;
+        let pages: &[String] = if selection.everything {
+            &[]
+        } else {
+            &selection.chapters
+        };
+        steps.run(
+            "the book in a browser (Chromium: pages, search, themes, accessibility)",
+            || browser::check(ws, pages, selection.everything),
+        )?;
     }
     steps.table();
     steps.verdict()?;

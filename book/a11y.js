@@ -1,0 +1,16 @@
+// Code blocks and tables that scroll sideways can be reached and scrolled with the keyboard
+// (WCAG 2.1.1): each one that overflows becomes focusable and says what it is.
+(function () {
+  function label(element) {
+    if (element.scrollWidth <= element.clientWidth) return;
+    element.setAttribute("tabindex", "0");
+    if (!element.hasAttribute("aria-label")) {
+      element.setAttribute("aria-label", element.matches("pre") ? "code, scrolls sideways" : "table, scrolls sideways");
+    }
+  }
+  function run() {
+    document.querySelectorAll("main pre, main pre > code, main .table-wrapper").forEach(label);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();
