@@ -178,6 +178,28 @@ fn rendered(ex: &Example, data: &GroupData) -> (String, String) {
     (table(data, &spec), chart(data, &spec))
 }
 
+/// Medians that span two orders of magnitude or more cannot share a linear time
+/// axis: the small ones are drawn flat against zero.
+fn scale_problem(ex: &Example, data: &GroupData) -> Option<String> {
+    let spec = ex.charts.get(&data.group).cloned().unwrap_or_default();
+    if spec.log_y || spec.baseline.is_some() {
+        return None;
+    }
+    let medians = data.benchmarks.iter().map(|p| p.median_ns);
+    let (low, high) = medians.fold((f64::INFINITY, 0.0f64), |(lo, hi), m| {
+        (lo.min(m), hi.max(m))
+    });
+    (low > 0.0 && high / low >= 100.0).then(|| {
+        format!(
+            "its medians span {:.0}x, too much for a linear time axis: set log_y = true in \
+             [package.metadata.book.charts.\"{}\"] of {}'s Cargo.toml",
+            high / low,
+            data.group,
+            ex.package
+        )
+    })
+}
+
 fn write_rendered(ws: &Workspace, ex: &Example, data: &GroupData) -> Result<()> {
     let (md, svg) = rendered(ex, data);
     let base = ws.generated_dir(&ex.chapter).join(slug(&data.group));
@@ -243,6 +265,9 @@ pub(crate) fn check(ws: &Workspace, list: &Path, packages: &[String]) -> Result<
                     point.id, ex.package
                 ));
             }
+        }
+        if let Some(problem) = scale_problem(ex, data) {
+            problems.push(format!("{at}: {problem}"));
         }
         let (md, svg) = rendered(ex, data);
         let base = ws.generated_dir(&ex.chapter).join(slug(&data.group));
