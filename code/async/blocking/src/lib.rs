@@ -160,7 +160,7 @@ pub fn run(
 
 // ANCHOR: std_mutex
 /// `tasks` tasks each add 1 `increments` times to one counter behind a
-/// `std::sync::Mutex`: the guard lives for one addition and no `.await`.
+/// `std::sync::Mutex`: the guard lives for one addition and meets no `.await`.
 pub async fn count_with_std_mutex(tasks: usize, increments: usize) -> usize {
     let counter = Arc::new(std::sync::Mutex::new(0));
     let mut handles = Vec::new();
@@ -168,8 +168,7 @@ pub async fn count_with_std_mutex(tasks: usize, increments: usize) -> usize {
         let counter = counter.clone();
         handles.push(tokio::spawn(async move {
             for _ in 0..increments {
-                *counter.lock().unwrap() += 1;
-                tokio::task::yield_now().await; // other work, outside the lock
+                *counter.lock().unwrap() += 1; // locked for one addition
             }
         }));
     }
@@ -192,7 +191,6 @@ pub async fn count_with_tokio_mutex(tasks: usize, increments: usize) -> usize {
         handles.push(tokio::spawn(async move {
             for _ in 0..increments {
                 *counter.lock().await += 1;
-                tokio::task::yield_now().await;
             }
         }));
     }
