@@ -47,13 +47,13 @@ fn forward(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     let (n, beat) = (10_000u64, Duration::from_millis(1));
-    group.bench_function(BenchmarkId::new("plain send", n), |b| {
+    group.bench_function(BenchmarkId::new("plain-send", n), |b| {
         b.iter(|| runtime.block_on(pass_through(forward_plain, n, beat, Duration::ZERO)))
     });
-    group.bench_function(BenchmarkId::new("select! send", n), |b| {
+    group.bench_function(BenchmarkId::new("select-send", n), |b| {
         b.iter(|| runtime.block_on(pass_through(forward_lossy, n, beat, Duration::ZERO)))
     });
-    group.bench_function(BenchmarkId::new("select! reserve", n), |b| {
+    group.bench_function(BenchmarkId::new("select-reserve", n), |b| {
         b.iter(|| runtime.block_on(pass_through(forward_reserved, n, beat, Duration::ZERO)))
     });
     group.finish();
