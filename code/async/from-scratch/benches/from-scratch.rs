@@ -41,7 +41,7 @@ fn join_vs_spawn(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(2));
     let two_workers = runtime(Some(2));
-    let rounds = 2_000_000u64;
+    let rounds = 10_000_000u64;
     group.bench_with_input(BenchmarkId::new("join", rounds), &rounds, |b, &r| {
         b.iter(|| two_workers.block_on(async move { tokio::spawn(four_joined(r)).await.unwrap() }))
     });
