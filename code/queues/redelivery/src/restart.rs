@@ -36,7 +36,6 @@ fn free_port() -> Result<u16, BoxError> {
         .port())
 }
 
-// ANCHOR: private-node
 /// A RabbitMQ node of our own: its own name, ports, data and log folders,
 /// config (one listener on 127.0.0.1) and no plugins.
 pub struct PrivateNode {
@@ -145,7 +144,6 @@ impl PrivateNode {
             .collect()
     }
 }
-// ANCHOR_END: private-node
 
 /// One of the four places: a queue's durability and the messages' mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use lapin::options::{
     ConfirmSelectOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Channel, Confirmation, Connection};
+use lapin::{BasicProperties, Channel, Confirmation, Connection, PublisherConfirm};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -175,6 +175,16 @@ async fn dead_letter(
     delivery: &Delivery,
     reason: &str,
 ) -> Result<(), lapin::Error> {
+    let confirm = publish_copy(channel, dead_queue, delivery, reason).await?;
+    confirmed(confirm.await?)
+}
+
+async fn publish_copy(
+    channel: &Channel,
+    dead_queue: &str,
+    delivery: &Delivery,
+    reason: &str,
+) -> Result<PublisherConfirm, lapin::Error> {
     let mut headers = delivery.properties.headers().clone().unwrap_or_default();
     headers.insert(REASON_HEADER.into(), AMQPValue::LongString(reason.into()));
     let properties = delivery.properties.clone().with_headers(headers);
@@ -182,7 +192,7 @@ async fn dead_letter(
         mandatory: true, // an unroutable message comes back instead of vanishing
         ..BasicPublishOptions::default()
     };
-    let confirm = channel
+    channel
         .basic_publish(
             "".into(),
             dead_queue.into(),
@@ -190,8 +200,11 @@ async fn dead_letter(
             &delivery.data,
             properties,
         )
-        .await?
-        .await?;
+        .await
+}
+
+/// Only a plain ack will do: a nack, or the copy returned as unroutable, is a failure.
+fn confirmed(confirm: Confirmation) -> Result<(), lapin::Error> {
     match confirm {
         Confirmation::Ack(None) => Ok(()),
         _ => Err(lapin::ErrorKind::InvalidChannelState(
@@ -444,7 +457,7 @@ pub fn message_properties(id: &str) -> BasicProperties {
 }
 
 /// Takes every message out of the dead-letter queue, with its reason.
-async fn drain_dead_letters(
+pub async fn drain_dead_letters(
     channel: &Channel,
     queue: &str,
 ) -> Result<Vec<DeadLetter>, lapin::Error> {
@@ -494,4 +507,71 @@ pub async fn connect_consumers(
         connections.push(support_broker::connect(&format!("work-queue-consumer-{i}")).await?);
     }
     Ok(connections)
+}
+
+/// Where [`crash_consumer`] stops and waits to be killed: after publishing a
+/// dead-letter copy, or after its confirm; never before the ack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrashPoint {
+    /// The copy is sent; its confirm is not yet awaited.
+    Published,
+    /// The copy is confirmed; the original is not acked.
+    Confirmed,
+}
+
+/// A consumer process for the kill test: dead-letters each malformed message
+/// in `queues.work` by the same steps as the workers, printing `published`,
+/// `confirmed` and `acked` as it passes them. With `stop_at` it stops at that
+/// point of its first message and waits for SIGKILL; without, it settles
+/// `count` messages, or stops after five seconds with none, and exits.
+pub async fn crash_consumer(
+    queues: &Queues,
+    stop_at: Option<CrashPoint>,
+    count: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use std::io::Write;
+    let say = |line: &str| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    };
+    let connection = support_broker::connect("work-queue-crash-consumer").await?;
+    let channel = connection.create_channel().await?;
+    channel.basic_qos(1, BasicQosOptions::default()).await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    let mut consumer = channel
+        .basic_consume(
+            queues.work.as_str().into(),
+            "".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    for _ in 0..count {
+        // Give up after a few idle seconds, so a lost message fails the test
+        // instead of leaving this process waiting for it.
+        let idle = Duration::from_secs(5);
+        let Some(delivery) = support_broker::next_delivery(&mut consumer, idle).await? else {
+            break;
+        };
+        let reason = parse_task(&delivery.data)
+            .err()
+            .unwrap_or_else(|| "a valid task".into());
+        let confirm = publish_copy(&channel, &queues.dead, &delivery, &reason).await?;
+        say("published");
+        if stop_at == Some(CrashPoint::Published) {
+            std::future::pending::<()>().await;
+        }
+        confirmed(confirm.await?)?;
+        say("confirmed");
+        if stop_at == Some(CrashPoint::Confirmed) {
+            std::future::pending::<()>().await;
+        }
+        delivery.ack(BasicAckOptions::default()).await?;
+        say("acked");
+    }
+    support_broker::close(&connection).await;
+    Ok(())
 }

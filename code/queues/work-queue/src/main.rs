@@ -2,7 +2,8 @@
 
 use clap::Parser;
 use queues_work_queue::{
-    MAX_COST_MS, Prefetch, RunReport, alternating_tasks, connect_consumers, malformed_samples, run,
+    CrashPoint, MAX_COST_MS, Prefetch, Queues, RunReport, alternating_tasks, connect_consumers,
+    crash_consumer, malformed_samples, run,
 };
 use support_broker::{exit_on_broker_error, exit_on_error};
 use support_kit::human_duration;
@@ -29,6 +30,25 @@ struct Args {
     /// Prefetch settings to run, comma-separated: numbers from 1 to 65535, or "unlimited".
     #[arg(long, value_delimiter = ',', default_value = "1,4,unlimited", value_parser = parse_prefetch)]
     prefetch: Vec<Prefetch>,
+    #[command(subcommand)]
+    role: Option<Role>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Role {
+    /// A consumer for the kill test (the tests start these).
+    #[command(hide = true)]
+    CrashConsumer {
+        #[arg(long)]
+        work: String,
+        #[arg(long)]
+        dead: String,
+        /// Stop after "published" or "confirmed" and wait to be killed.
+        #[arg(long)]
+        stop_at: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
 }
 
 fn parse_prefetch(text: &str) -> Result<Prefetch, String> {
@@ -46,6 +66,25 @@ fn parse_prefetch(text: &str) -> Result<Prefetch, String> {
 #[tokio::main]
 async fn main() {
     let args: Args = support_kit::parse_args();
+    if let Some(Role::CrashConsumer {
+        work,
+        dead,
+        stop_at,
+        count,
+    }) = args.role
+    {
+        let stop_at = match stop_at.as_deref() {
+            None => None,
+            Some("published") => Some(CrashPoint::Published),
+            Some("confirmed") => Some(CrashPoint::Confirmed),
+            Some(other) => support_kit::usage_error(&format!(
+                "--stop-at {other}: use 'published' or 'confirmed'"
+            )),
+        };
+        let queues = Queues { work, dead };
+        exit_on_error(crash_consumer(&queues, stop_at, count).await);
+        return;
+    }
     let tasks = alternating_tasks(args.tasks, args.heavy_ms, args.light_ms);
     let malformed = malformed_samples();
     let mut prefetches = args.prefetch.clone();
