@@ -30,7 +30,10 @@ struct Args {
     footprint: Option<Vec<String>>,
 }
 
+/// Memory growth per waiter; a slightly negative growth is other programs'
+/// noise (waiters cannot free memory), shown as zero.
 fn bytes(b: f64) -> String {
+    let b = b.max(0.0);
     if b.abs() < 1024.0 {
         format!("{b:.0} B")
     } else {
