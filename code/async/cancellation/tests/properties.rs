@@ -35,6 +35,11 @@ async fn a_send_that_loses_the_select_loses_its_item() {
         received.len() < 100,
         "some items should be lost: {received:?}"
     );
+    assert_eq!(
+        done.taken - received.len(),
+        done.beats,
+        "each heartbeat that won cost one item"
+    );
     // What arrived arrived in order, and what is missing was simply dropped.
     assert!(received.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(
