@@ -2,7 +2,7 @@
 (code/queues/celery/src/lib.rs), so either language's worker can run what
 either language's client sends.
 
-Run a worker:  celery -A tasks worker --pool=solo -Q book-celery
+Run a worker:  celery -A tasks worker --pool=solo --concurrency=1 -Q book-celery
 Settings come from the environment, so a test can give each run its own queue:
   AMQP_URL            the broker (default: the local RabbitMQ)
   CELERY_QUEUE        the queue to send to and consume (default: book-celery)
@@ -37,7 +37,9 @@ app.conf.update(
     # alone would still acknowledge (and so lose).
     task_reject_on_worker_lost=True,
     # Reserve one message per pool process: with late acks, the worker holds
-    # no more messages than it runs tasks (--concurrency, or 1 with --pool=solo).
+    # no more messages than it runs tasks. The prefetch is this times
+    # --concurrency, which defaults to the CPU count even with --pool=solo:
+    # run a solo worker with --concurrency=1.
     worker_prefetch_multiplier=1,
     # No remote-control queue per worker: the tests delete every queue they make.
     worker_enable_remote_control=False,

@@ -119,8 +119,8 @@ impl FileBackend {
     /// a file of this call's own, then hard-linked to the result's name; the
     /// link fails with `AlreadyExists` when that name exists, whoever made it,
     /// so no check-then-write window is left. Returns whether this call won.
-    /// Other states (STARTED, RETRY) are not stored, as Python Celery stores
-    /// none of them by default.
+    /// Other states (STARTED, RETRY) are not stored: Python Celery stores
+    /// STARTED only with `task_track_started`, though it does store RETRY.
     pub fn write(&self, meta: &TaskMeta) -> io::Result<bool> {
         let path = self.path_for(&meta.task_id)?;
         if !meta.status.is_ready() {

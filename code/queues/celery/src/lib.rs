@@ -170,7 +170,8 @@ pub struct Setup {
     /// The one queue both sides use.
     pub queue: String,
     /// Messages a worker may hold unacknowledged (RabbitMQ's prefetch count).
-    /// With [`Acks::Late`] it is also the most tasks the worker runs at once.
+    /// With [`Acks::Late`] it is also the most tasks the worker runs at once
+    /// (a task with an ETA raises celery-rs's prefetch by one while it waits).
     pub prefetch: u16,
     /// When the worker acknowledges a message: before or after the task.
     pub acks: Acks,
@@ -189,8 +190,9 @@ pub enum Acks {
     Early,
     /// After the task has run and its result is stored. A message stays
     /// unacknowledged while its task runs, so at most `prefetch` tasks run at
-    /// once. A worker killed mid-task gets its messages redelivered to
-    /// another worker (at least once: a task may run twice).
+    /// once (tasks with an ETA aside). A worker killed mid-task gets its
+    /// messages redelivered to another worker (at least once: a task may run
+    /// twice).
     Late,
 }
 // ANCHOR_END: acks

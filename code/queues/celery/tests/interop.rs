@@ -76,8 +76,10 @@ fn a_python_client_gets_every_result_from_a_rust_worker() {
                 assert_eq!(line["result"], value, "{}", job.describe());
             }
             Err(reason) => {
-                // The Rust failure arrives in Python as an exception.
+                // The Rust failure arrives in Python as an exception, of
+                // the type celery-rs named.
                 assert_eq!(line["state"], "FAILURE", "{}: {line}", job.describe());
+                assert_eq!(line["result"]["exc_type"], "ExpectedError", "{line}");
                 let message = line["result"]["exc_message"].as_str().unwrap();
                 assert!(message.contains(&reason), "{message}");
             }

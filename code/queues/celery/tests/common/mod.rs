@@ -282,7 +282,9 @@ pub fn rust_worker(url: &str, queue: &str, results: &Path, concurrency: u16) -> 
     command
 }
 
-/// A Python Celery worker (solo pool: one process, no children) on `queue`.
+/// A Python Celery worker (solo pool: one process, no children) on `queue`,
+/// holding one message at a time (`--concurrency=1`: the prefetch is the
+/// multiplier times the concurrency, which would default to the CPU count).
 pub fn python_worker(url: &str, queue: &str, results: &Path) -> Command {
     let mut command = Command::new(python());
     command
@@ -297,6 +299,7 @@ pub fn python_worker(url: &str, queue: &str, results: &Path) -> Command {
             "tasks",
             "worker",
             "--pool=solo",
+            "--concurrency=1",
             "-Q",
             queue,
         ])
