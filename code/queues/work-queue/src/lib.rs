@@ -163,6 +163,18 @@ enum Settled {
     DeadLettered,
 }
 
+/// A hook that [`crash_consumer`] sets, and nothing else: the worker calls it
+/// between the dead-letter steps, so the kill test can stop the real worker
+/// there. Unset, it does nothing.
+static KILL_TEST_STEP: std::sync::OnceLock<StepHook> = std::sync::OnceLock::new();
+type StepHook = Box<dyn Fn(&str) + Send + Sync>;
+
+fn kill_test_step(name: &str) {
+    if let Some(hook) = KILL_TEST_STEP.get() {
+        hook(name);
+    }
+}
+
 // ANCHOR: dead-letter
 /// Publishes `delivery`'s body, untouched, to `dead_queue` with the reason in a
 /// header, and waits for the broker's confirm. Only after that may the caller
@@ -176,7 +188,10 @@ async fn dead_letter(
     reason: &str,
 ) -> Result<(), lapin::Error> {
     let confirm = publish_copy(channel, dead_queue, delivery, reason).await?;
-    confirmed(confirm.await?)
+    kill_test_step("published"); // does nothing outside the kill test
+    confirmed(confirm.await?)?;
+    kill_test_step("confirmed");
+    Ok(())
 }
 
 async fn publish_copy(
@@ -286,6 +301,8 @@ pub struct DeadLetter {
     pub delivery_mode: Option<u8>,
     /// The copy's content type, as the producer sent it.
     pub content_type: Option<String>,
+    /// The copy's message id, as the producer sent it.
+    pub message_id: Option<String>,
     /// The copy's other headers whose values are strings, by name.
     pub headers: BTreeMap<String, String>,
 }
@@ -490,6 +507,7 @@ pub async fn drain_dead_letters(
             reason,
             delivery_mode: *properties.delivery_mode(),
             content_type: properties.content_type().as_ref().map(|t| t.to_string()),
+            message_id: properties.message_id().as_ref().map(|id| id.to_string()),
             headers,
             body: delivery.data,
         });
@@ -519,59 +537,59 @@ pub enum CrashPoint {
     Confirmed,
 }
 
-/// A consumer process for the kill test: dead-letters each malformed message
-/// in `queues.work` by the same steps as the workers, printing `published`,
-/// `confirmed` and `acked` as it passes them. With `stop_at` it stops at that
-/// point of its first message and waits for SIGKILL; without, it settles
-/// `count` messages, or stops after five seconds with none, and exits.
+/// A consumer process for the kill test: runs the real [`worker`], with a
+/// prefetch of one, on `queues`, printing `published` and `confirmed` as its dead-letter
+/// step passes them and `acked` after each ack. With `stop_at` it stops at
+/// that point of its first message and waits for SIGKILL; without, it
+/// settles `count` messages, or stops after five seconds with none, and exits.
 pub async fn crash_consumer(
     queues: &Queues,
     stop_at: Option<CrashPoint>,
     count: usize,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     use std::io::Write;
-    let say = |line: &str| {
+    fn say(line: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
+    }
+    let stop = match stop_at {
+        Some(CrashPoint::Published) => "published",
+        Some(CrashPoint::Confirmed) => "confirmed",
+        None => "",
     };
+    let _ = KILL_TEST_STEP.set(Box::new(move |name| {
+        say(name);
+        if name == stop {
+            loop {
+                std::thread::park(); // blocks this thread until SIGKILL
+            }
+        }
+    }));
     let connection = support_broker::connect("work-queue-crash-consumer").await?;
-    let channel = connection.create_channel().await?;
-    channel.basic_qos(1, BasicQosOptions::default()).await?;
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await?;
-    let mut consumer = channel
-        .basic_consume(
-            queues.work.as_str().into(),
-            "".into(),
-            BasicConsumeOptions::default(),
-            FieldTable::default(),
-        )
-        .await?;
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let (settled_tx, mut settled_rx) = mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let working = tokio::spawn(worker(
+        connection.create_channel().await?,
+        queues.clone(),
+        Prefetch::Limit(1),
+        ready_tx,
+        settled_tx,
+        stop_rx,
+    ));
+    let _ = ready_rx.await;
     for _ in 0..count {
         // Give up after a few idle seconds, so a lost message fails the test
         // instead of leaving this process waiting for it.
         let idle = Duration::from_secs(5);
-        let Some(delivery) = support_broker::next_delivery(&mut consumer, idle).await? else {
-            break;
-        };
-        let reason = parse_task(&delivery.data)
-            .err()
-            .unwrap_or_else(|| "a valid task".into());
-        let confirm = publish_copy(&channel, &queues.dead, &delivery, &reason).await?;
-        say("published");
-        if stop_at == Some(CrashPoint::Published) {
-            std::future::pending::<()>().await;
+        match tokio::time::timeout(idle, settled_rx.recv()).await {
+            Ok(Some(_)) => say("acked"),
+            _ => break,
         }
-        confirmed(confirm.await?)?;
-        say("confirmed");
-        if stop_at == Some(CrashPoint::Confirmed) {
-            std::future::pending::<()>().await;
-        }
-        delivery.ack(BasicAckOptions::default()).await?;
-        say("acked");
     }
+    let _ = stop_tx.send(true);
+    working.await??;
     support_broker::close(&connection).await;
     Ok(())
 }

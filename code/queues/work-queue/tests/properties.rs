@@ -107,8 +107,10 @@ async fn malformed_messages_all_reach_the_dead_letter_queue_with_reasons() {
                 );
                 assert_eq!(letter.reason.lines().count(), 1);
                 // The copy keeps the original's properties: still persistent,
-                // still JSON, still carrying the producer's header.
+                // still JSON, the same message id, the producer's header.
                 assert_eq!(letter.delivery_mode, Some(2), "{:?}", letter.body);
+                let i = malformed.iter().position(|b| b == &letter.body).unwrap();
+                assert_eq!(letter.message_id, Some(format!("malformed-{i}")));
                 assert_eq!(letter.content_type.as_deref(), Some("application/json"));
                 assert_eq!(
                     letter.headers.get(queues_work_queue::PRODUCER_HEADER),
