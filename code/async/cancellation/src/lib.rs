@@ -229,7 +229,8 @@ pub async fn serve_abrupt(
 // ANCHOR_END: abrupt
 
 /// Fills a queue with `queued` jobs of `job` each, runs a server with room
-/// for `limit` at a time, and cancels it after `after`. Returns what the
+/// for `limit` at a time, waits until the server has taken its first `limit`
+/// jobs (or all of them), and cancels it `after` that. Returns what the
 /// server did and the time from the cancel to its return.
 pub async fn shut_down_after<F, Fut>(
     server: F,
@@ -250,6 +251,15 @@ where
     }
     let token = CancellationToken::new();
     let server = tokio::spawn(server(rx, limit, token.clone()));
+    // Each job the server takes frees a place in the queue, so waiting for
+    // `started` free places waits, without polling, until it has taken that
+    // many. A server starved of CPU for a while still starts work before the
+    // cancel, and the clock for `after` starts only then.
+    let started = limit.min(queued);
+    if started > 0 {
+        let places = tx.reserve_many(started).await;
+        drop(places.expect("the server holds the queue until it returns"));
+    }
     tokio::time::sleep(after).await;
     let cancelled = tokio::time::Instant::now();
     token.cancel();

@@ -40,7 +40,7 @@ fn main() {
         print_forwarded("reserve, then send", got.len(), kept.taken, kept.beats);
 
         let limit = args.limit as usize;
-        println!("shutdown after 50 ms, 1000 queued jobs of 20 ms, at most {limit} at once:");
+        println!("shutdown: 1000 queued jobs of 20 ms, at most {limit} at once, cancelled 50 ms after the first {} started:", limit.min(1000));
         let (done, took) = shut_down_after(serve, 1000, ms(20), limit, ms(50)).await;
         print_shutdown("graceful", done, took);
         let (done, took) = shut_down_after(serve_abrupt, 1000, ms(20), limit, ms(50)).await;

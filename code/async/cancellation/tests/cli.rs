@@ -30,4 +30,15 @@ fn a_short_run_keeps_its_shape_and_the_fixed_versions_lose_nothing() {
         lines[6].contains(" lost    0 "),
         "graceful loses nothing: {out}"
     );
+    // The cancel comes only after each server has taken its first 50 jobs
+    // (the default limit), however slowly the machine ran it.
+    for line in &lines[6..8] {
+        let accepted: usize = line
+            .split_whitespace()
+            .skip_while(|word| *word != "accepted")
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no accepted count: {out}"));
+        assert!(accepted >= 50, "{out}");
+    }
 }

@@ -102,3 +102,23 @@ async fn a_server_whose_queue_runs_dry_still_finishes_everything() {
         }
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_cancel_waits_until_the_server_has_started_work() {
+    // A server that gets going late (here it sleeps 100 ms first, as one
+    // starved of CPU might) still takes its first round before the cancel,
+    // and the cancel comes 50 ms after that: three rounds of 7.
+    let late = |jobs, limit, token| async move {
+        tokio::time::sleep(ms(100)).await;
+        serve(jobs, limit, token).await
+    };
+    let (done, took) = shut_down_after(late, 1_000, ms(20), 7, ms(50)).await;
+    assert_eq!(
+        done,
+        Shutdown {
+            accepted: 21,
+            processed: 21
+        }
+    );
+    assert_eq!(took, ms(10));
+}

@@ -79,6 +79,12 @@ async fn join_set_never_has_more_than_k_in_flight() {
         let stats = server.take_stats();
         assert_each_page_once(&stats);
         assert!(stats.max_in_flight <= k, "k = {k}: {stats:?}");
+        if k > 1 {
+            assert!(
+                stats.max_in_flight > 1,
+                "k = {k}: the spawned requests should overlap: {stats:?}"
+            );
+        }
     }
 }
 
