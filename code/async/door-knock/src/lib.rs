@@ -10,7 +10,8 @@ use std::thread;
 use std::time::Duration;
 
 /// The stack the threads here get: far below std's 2 MiB default, so that
-/// ten thousand of them reserve 640 MiB of addresses rather than 20 GiB.
+/// ten thousand of them reserve about 625 MiB of addresses rather than about
+/// 20 GiB.
 pub const THREAD_STACK: usize = 64 * 1024;
 
 // ANCHOR: tasks

@@ -31,8 +31,12 @@ struct Args {
 }
 
 /// Memory growth per waiter; a slightly negative growth is other programs'
-/// noise (waiters cannot free memory), shown as zero.
+/// noise (waiters cannot free memory), shown as zero. NaN (the measuring
+/// child failed) is shown as "unknown", not as zero.
 fn bytes(b: f64) -> String {
+    if b.is_nan() {
+        return "unknown".into();
+    }
     let b = b.max(0.0);
     if b.abs() < 1024.0 {
         format!("{b:.0} B")

@@ -1,3 +1,4 @@
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_door_knock::{
@@ -6,6 +7,15 @@ use async_door_knock::{
 use support_kit::testing::within;
 
 const LIMIT: Duration = Duration::from_secs(120);
+
+/// The footprint test reads the whole process's resident set, which the
+/// other tests that start waiters grow and shrink. Each of them holds this
+/// lock, so they run one at a time and the footprint sees only its own.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn alone() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn assert_once_each(n: usize, answered: Vec<usize>) {
     assert_eq!(answered.len(), n);
@@ -20,6 +30,7 @@ fn assert_once_each(n: usize, answered: Vec<usize>) {
 
 #[test]
 fn every_task_knock_is_answered_once() {
+    let _alone = alone();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for n in [1, 100, 20_000] {
         let answered = rt.block_on(async {
@@ -32,6 +43,7 @@ fn every_task_knock_is_answered_once() {
 
 #[test]
 fn every_thread_knock_is_answered_once() {
+    let _alone = alone();
     within(LIMIT, || {
         for n in [1, 100, 1_000] {
             assert_once_each(n, knock_with_threads(n, Duration::from_millis(5)).unwrap());
@@ -41,6 +53,7 @@ fn every_thread_knock_is_answered_once() {
 
 #[test]
 fn footprints_count_every_waiter_and_threads_hold_more_than_tasks() {
+    let _alone = alone();
     within(LIMIT, || {
         let tasks = task_footprint(2_000, Duration::from_millis(1));
         let threads = thread_footprint(2_000, Duration::from_millis(1)).unwrap();
