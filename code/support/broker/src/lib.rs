@@ -133,7 +133,8 @@ pub fn unique_name(prefix: &str) -> String {
 /// Declares a durable, shared queue with `arguments` (for example a
 /// dead-letter exchange) plus an `x-expires` of [`QUEUE_EXPIRES`], so a queue
 /// left behind by a crashed run still goes away on its own. Durable because
-/// RabbitMQ 4 deprecates queues that are neither durable nor exclusive.
+/// queues that are neither durable nor exclusive are a deprecated feature
+/// (`transient_nonexcl_queues`), refused by default from RabbitMQ 4.3.
 pub async fn declare_queue(
     channel: &Channel,
     name: &str,
