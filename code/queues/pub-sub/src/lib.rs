@@ -139,29 +139,59 @@ impl Subscriber {
     /// consumer, which deletes the queue.
     pub async fn receive_until_end(mut self) -> lapin::Result<(String, Vec<Received>)> {
         let mut received = Vec::new();
-        while let Some(delivery) = self.consumer.next().await {
-            let delivery = delivery?;
-            if delivery.properties.kind().as_ref().map(|k| k.as_str()) == Some(END_OF_RUN) {
-                break;
-            }
-            let id = std::str::from_utf8(&delivery.data)
-                .ok()
-                .and_then(|text| text.parse().ok())
-                .unwrap_or(u64::MAX);
-            received.push(Received {
-                id,
-                routing_key: delivery.routing_key.to_string(),
-            });
+        while let Some(message) = self.next().await? {
+            received.push(message);
         }
-        let tag = self.consumer.tag();
-        self.channel
-            .basic_cancel(tag, BasicCancelOptions::default())
-            .await?;
-        self.channel.close(200, "done".into()).await?;
+        self.close().await?;
         Ok((self.binding, received))
     }
 }
 // ANCHOR_END: subscribe
+
+impl Subscriber {
+    /// The next message, or `None` at the end-of-run marker or when the
+    /// consumer is gone.
+    async fn next(&mut self) -> lapin::Result<Option<Received>> {
+        let Some(delivery) = self.consumer.next().await else {
+            return Ok(None);
+        };
+        let delivery = delivery?;
+        if delivery.properties.kind().as_ref().map(|k| k.as_str()) == Some(END_OF_RUN) {
+            return Ok(None);
+        }
+        let id = std::str::from_utf8(&delivery.data)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(u64::MAX);
+        Ok(Some(Received {
+            id,
+            routing_key: delivery.routing_key.to_string(),
+        }))
+    }
+
+    /// Receives exactly `count` messages (fewer only if the consumer ends),
+    /// and keeps consuming: the benchmark reuses one subscriber for many runs.
+    pub async fn receive(&mut self, count: usize) -> lapin::Result<Vec<Received>> {
+        let mut received = Vec::with_capacity(count);
+        while received.len() < count {
+            match self.next().await? {
+                Some(message) => received.push(message),
+                None => break,
+            }
+        }
+        Ok(received)
+    }
+
+    /// Cancels the consumer (which deletes the auto-delete queue) and closes
+    /// the channel.
+    pub async fn close(&self) -> lapin::Result<()> {
+        let tag = self.consumer.tag();
+        self.channel
+            .basic_cancel(tag, BasicCancelOptions::default())
+            .await?;
+        self.channel.close(200, "done".into()).await
+    }
+}
 
 // ANCHOR: publish
 /// Publishes each `(id, routing key)` to `exchange` on a channel in confirm

@@ -8,8 +8,6 @@
 #![forbid(unsafe_code)]
 
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_lite::StreamExt;
@@ -19,7 +17,8 @@ use lapin::options::{
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 /// Bytes in every message: an 8-byte id, then padding.
 pub const PAYLOAD_BYTES: usize = 64;
@@ -190,11 +189,101 @@ impl Consumed {
 }
 
 // ANCHOR: consume
+/// Competing consumers of one queue, each on its own channel of the
+/// connection it is given, with `prefetch` unacknowledged messages at most.
+/// Each message costs `work` of waiting (a stand-in for a call to a database
+/// or a web service), then a manual ack; the consumer then reports the id.
+pub struct Consumers {
+    receipts: mpsc::UnboundedReceiver<(usize, u64)>,
+    stop: watch::Sender<bool>,
+    running: Vec<JoinHandle<lapin::Result<()>>>,
+}
+
+impl Consumers {
+    /// Starts one consumer per entry of `connections` (the same connection
+    /// may appear more than once).
+    pub async fn start(
+        connections: &[&Connection],
+        queue: &str,
+        prefetch: u16,
+        work: Duration,
+    ) -> lapin::Result<Self> {
+        let (report, receipts) = mpsc::unbounded_channel();
+        let (stop, stopped) = watch::channel(false);
+        let mut running = Vec::new();
+        for (index, connection) in connections.iter().enumerate() {
+            let channel = connection.create_channel().await?;
+            channel
+                .basic_qos(prefetch, BasicQosOptions::default())
+                .await?;
+            let deliveries = channel
+                .basic_consume(
+                    queue.into(),
+                    "".into(),
+                    BasicConsumeOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+            let (report, stopped) = (report.clone(), stopped.clone());
+            running.push(tokio::spawn(async move {
+                let mut deliveries = deliveries;
+                let mut stopped = stopped;
+                loop {
+                    let delivery = tokio::select! {
+                        delivery = deliveries.next() => delivery,
+                        _ = stopped.wait_for(|&stop| stop) => break,
+                    };
+                    let Some(delivery) = delivery else { break };
+                    let delivery = delivery?;
+                    if !work.is_zero() {
+                        tokio::time::sleep(work).await;
+                    }
+                    delivery.ack(BasicAckOptions::default()).await?;
+                    let _ = report.send((index, id_of(&delivery.data).unwrap_or(u64::MAX)));
+                }
+                channel
+                    .basic_cancel(deliveries.tag(), BasicCancelOptions::default())
+                    .await?;
+                channel.close(200, "done".into()).await
+            }));
+        }
+        Ok(Consumers {
+            receipts,
+            stop,
+            running,
+        })
+    }
+}
+// ANCHOR_END: consume
+
+impl Consumers {
+    /// Waits until the consumers together have acknowledged `count` more
+    /// messages, and says which consumer handled which.
+    pub async fn take(&mut self, count: u64) -> Consumed {
+        let mut consumed = Consumed {
+            per_consumer: vec![Vec::new(); self.running.len()],
+        };
+        for _ in 0..count {
+            let Some((index, id)) = self.receipts.recv().await else {
+                break; // every consumer has ended
+            };
+            consumed.per_consumer[index].push(id);
+        }
+        consumed
+    }
+
+    /// Stops every consumer, cancels its subscription and closes its channel.
+    pub async fn stop(self) -> lapin::Result<()> {
+        let _ = self.stop.send(true);
+        for consumer in self.running {
+            consumer.await.expect("a consumer panicked")?;
+        }
+        Ok(())
+    }
+}
+
 /// Drains `expected` messages from `queue` with `consumers` competing
-/// consumers, each on its own channel with `prefetch` unacknowledged
-/// messages at most. Each message costs `work` of waiting (a stand-in for a
-/// call to a database or a web service), then a manual ack. Every consumer
-/// stops once all `expected` messages have been acknowledged.
+/// consumers that all share `connection`, then stops them.
 pub async fn consume(
     connection: &Connection,
     queue: &str,
@@ -203,58 +292,30 @@ pub async fn consume(
     prefetch: u16,
     work: Duration,
 ) -> lapin::Result<Consumed> {
-    let done_count = Arc::new(AtomicU64::new(0));
-    let (finish, finished) = watch::channel(expected == 0);
-    let mut running = Vec::new();
-    for _ in 0..consumers {
-        let channel = connection.create_channel().await?;
-        channel
-            .basic_qos(prefetch, BasicQosOptions::default())
-            .await?;
-        let mut deliveries = channel
-            .basic_consume(
-                queue.into(),
-                "".into(),
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-        let (done_count, finish, mut finished) =
-            (done_count.clone(), finish.clone(), finished.clone());
-        running.push(tokio::spawn(async move {
-            let mut ids = Vec::new();
-            loop {
-                let delivery = tokio::select! {
-                    delivery = deliveries.next() => delivery,
-                    _ = finished.wait_for(|&all_done| all_done) => break,
-                };
-                let Some(delivery) = delivery else { break };
-                let delivery = delivery?;
-                if !work.is_zero() {
-                    tokio::time::sleep(work).await;
-                }
-                delivery.ack(BasicAckOptions::default()).await?;
-                ids.push(id_of(&delivery.data).unwrap_or(u64::MAX));
-                if done_count.fetch_add(1, Ordering::AcqRel) + 1 == expected {
-                    let _ = finish.send(true);
-                }
-            }
-            channel
-                .basic_cancel(deliveries.tag(), BasicCancelOptions::default())
-                .await?;
-            channel.close(200, "done".into()).await?;
-            lapin::Result::Ok(ids)
-        }));
-    }
-    let mut consumed = Consumed::default();
-    for consumer in running {
-        consumed
-            .per_consumer
-            .push(consumer.await.expect("a consumer panicked")?);
-    }
+    consume_on(
+        &vec![connection; consumers],
+        queue,
+        expected,
+        prefetch,
+        work,
+    )
+    .await
+}
+
+/// Drains `expected` messages from `queue` with one consumer per entry of
+/// `connections`, then stops them.
+pub async fn consume_on(
+    connections: &[&Connection],
+    queue: &str,
+    expected: u64,
+    prefetch: u16,
+    work: Duration,
+) -> lapin::Result<Consumed> {
+    let mut consumers = Consumers::start(connections, queue, prefetch, work).await?;
+    let consumed = consumers.take(expected).await;
+    consumers.stop().await?;
     Ok(consumed)
 }
-// ANCHOR_END: consume
 
 /// One measured run: publish `messages` (transient, confirmed in batches of
 /// 100) into a fresh queue, drain it with `consumers`, delete the queue.

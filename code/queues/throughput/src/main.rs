@@ -4,7 +4,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use queues_throughput::{
-    Confirms, Durability, PAYLOAD_BYTES, consume, declare_durable_queue, publish, publisher, purge,
+    Confirms, Durability, PAYLOAD_BYTES, consume_on, declare_durable_queue, publish, publisher,
+    purge,
 };
 use support_broker::{connect, exit_on_broker_error, exit_on_error, unique_name};
 use support_kit::{grouped, human_duration};
@@ -97,7 +98,9 @@ async fn main() {
     }
 
     println!();
-    println!("draining the queue with competing consumers (an ack per message)");
+    println!(
+        "draining a backlog with competing consumers, one connection each (an ack per message)"
+    );
     println!(
         "{:<9} {:>8} {:<16} {:>8} {:>11} {:>9} {:>11} {:>10}",
         "consumers",
@@ -110,8 +113,16 @@ async fn main() {
         "each once"
     );
     let work = Duration::from_millis(args.work_ms);
+    // One connection per consumer, opened once.
+    let mut own = Vec::new();
+    for _ in 0..4 {
+        own.push(exit_on_broker_error(
+            connect("queues-throughput consumer").await,
+        ));
+    }
     let runs = [
-        (args.messages, 64, Duration::ZERO),
+        (args.messages, 1, Duration::ZERO),
+        (args.messages, 1000, Duration::ZERO),
         (args.work_messages, 64, work),
         (args.work_messages, 1, work),
     ];
@@ -130,9 +141,8 @@ async fn main() {
             );
             exit_on_error(channel.close(200, "done".into()).await);
             let started = Instant::now();
-            let consumed = exit_on_error(
-                consume(&connection, &queue, consumers, messages, prefetch, work).await,
-            );
+            let mine: Vec<&lapin::Connection> = own.iter().take(consumers).collect();
+            let consumed = exit_on_error(consume_on(&mine, &queue, messages, prefetch, work).await);
             let elapsed = started.elapsed();
             let exact = consumed.all_sorted() == (0..messages).collect::<Vec<_>>();
             let busiest = consumed
@@ -160,5 +170,8 @@ async fn main() {
         }
     }
     exit_on_error(support_broker::delete_queues(&admin, &[queue]).await);
+    for consumer in &own {
+        support_broker::close(consumer).await;
+    }
     support_broker::close(&connection).await;
 }

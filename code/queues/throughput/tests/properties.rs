@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use lapin::Connection;
 use queues_throughput::{
-    Confirms, Durability, consume, declare_durable_queue, id_of, payload, publish, publisher,
-    round_trip,
+    Confirms, Consumers, Durability, consume, declare_durable_queue, id_of, payload, publish,
+    publisher, round_trip,
 };
 use support_kit::testing::within_async;
 
@@ -119,6 +119,58 @@ async fn consuming_nothing_returns_at_once() {
             .await
             .unwrap();
         support_broker::close(&connection).await;
+    })
+    .await
+}
+
+/// Consumers started once, each on a connection of its own, as the benchmark
+/// uses them: run after run, the messages published while they wait reach
+/// them each exactly once, for a prefetch of 1 and of 1,000, and the queue
+/// is empty when they stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumers_started_once_take_every_run_exactly_once() {
+    within_async(LIMIT, async {
+        let admin_connection = connect().await;
+        let admin = admin_connection.create_channel().await.unwrap();
+        let queue = support_broker::unique_name("throughput-pool");
+        declare_durable_queue(&admin, &queue).await.unwrap();
+        let mut own = Vec::new();
+        for _ in 0..4 {
+            own.push(connect().await);
+        }
+        let own: Vec<&Connection> = own.iter().collect();
+        for prefetch in [1, 1000] {
+            let mut consumers = Consumers::start(&own, &queue, prefetch, Duration::ZERO)
+                .await
+                .unwrap();
+            for run in 0..3u64 {
+                let ids = run * 500..(run + 1) * 500;
+                publish(
+                    &admin,
+                    &queue,
+                    ids.clone(),
+                    Durability::Transient,
+                    Confirms::Off,
+                )
+                .await
+                .unwrap();
+                let consumed = consumers.take(500).await;
+                assert_eq!(consumed.per_consumer.len(), 4);
+                assert_eq!(consumed.all_sorted(), ids.collect::<Vec<_>>());
+            }
+            consumers.stop().await.unwrap();
+            assert_eq!(
+                support_broker::queue_depth(&admin, &queue).await.unwrap(),
+                0
+            );
+        }
+        support_broker::delete_queues(&admin, &[queue])
+            .await
+            .unwrap();
+        for connection in own {
+            support_broker::close(connection).await;
+        }
+        support_broker::close(&admin_connection).await;
     })
     .await
 }
