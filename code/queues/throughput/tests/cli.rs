@@ -36,7 +36,7 @@ fn a_small_run_confirms_and_consumes_everything() {
             .lines()
             .filter(|l| l.trim_end().ends_with("yes"))
             .count(),
-        9,
+        12,
         "{stdout}"
     );
 }
