@@ -7,8 +7,8 @@ use lapin::options::{ExchangeDeclareOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{Connection, ExchangeKind};
 use queues_pub_sub::{
-    KEYS, RunReport, TOPIC_BINDINGS, exactly, expected_ids, late_subscriber, message, run,
-    topic_matches,
+    KEYS, RunReport, Subscriber, TOPIC_BINDINGS, declare_exchange, exactly, expected_ids,
+    late_subscriber, message, publish, run, topic_matches,
 };
 use support_kit::testing::within_async;
 
@@ -189,6 +189,50 @@ async fn a_late_subscriber_gets_only_what_was_published_after_it_bound() {
         let ids: Vec<u64> = report.received.iter().map(|r| r.id).collect();
         assert_eq!(ids, (50..80).collect::<Vec<_>>(), "in order, each once");
         support_broker::close(&connection).await;
+    })
+    .await
+}
+
+/// Subscribers set up once and used for several runs, as the benchmark uses
+/// them, each on a connection of its own: every run, each receives exactly
+/// that run's messages, once each, and nothing is returned as unroutable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_set_up_once_receive_every_run_exactly() {
+    within_async(LIMIT, async {
+        let publisher_connection = connect().await;
+        let publisher = publisher_connection.create_channel().await.unwrap();
+        let exchange = support_broker::unique_name("pub-sub-reuse");
+        declare_exchange(&publisher, &exchange, ExchangeKind::Fanout)
+            .await
+            .unwrap();
+        let mut connections = Vec::new();
+        let mut subscribers = Vec::new();
+        for _ in 0..3 {
+            let connection = connect().await;
+            subscribers.push(Subscriber::bind(&connection, &exchange, "").await.unwrap());
+            connections.push(connection);
+        }
+        for run in 0..3u64 {
+            let messages: Vec<_> = (run * 200..(run + 1) * 200)
+                .map(|id| message(id, &["news"]))
+                .collect();
+            assert_eq!(publish(&publisher, &exchange, &messages).await.unwrap(), 0);
+            for subscriber in &mut subscribers {
+                let received = subscriber.receive(messages.len()).await.unwrap();
+                let ids: Vec<u64> = messages.iter().map(|(id, _)| *id).collect();
+                assert!(exactly(&received, &ids, &messages), "run {run}");
+            }
+        }
+        for subscriber in &subscribers {
+            subscriber.close().await.unwrap();
+        }
+        publisher
+            .exchange_delete(exchange.as_str().into(), Default::default())
+            .await
+            .unwrap();
+        for connection in connections.iter().chain([&publisher_connection]) {
+            support_broker::close(connection).await;
+        }
     })
     .await
 }
