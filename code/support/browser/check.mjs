@@ -159,6 +159,7 @@ async function checkPage(context, base, path, shots) {
   if (shift > 0.1) problems.push(`layout shift ${shift.toFixed(3)} while loading (fonts or images without a size)`);
 
   if (shots && path.endsWith("/index.html")) {
+    await page.evaluate(() => window.scrollTo(0, 0)); // the anchor checks above scrolled it
     await page.screenshot({ path: join(shots, path.replace(/\/index\.html$/, ".png")), fullPage: false });
   }
   await page.close();
