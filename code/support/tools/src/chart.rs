@@ -2,6 +2,8 @@
 //! everything else. Deterministic output, so a check can re-render and compare.
 use std::fmt::Write;
 
+use crate::workspace::escape;
+
 const WIDTH: f64 = 680.0;
 const PALETTE: [&str; 6] = [
     "#1b6ac9", "#d1495b", "#2e8b57", "#8a4fbf", "#e08a00", "#6b4f3a",
@@ -41,13 +43,6 @@ pub(crate) struct BarChart {
     /// (for values that span orders of magnitude).
     pub(crate) log: Option<fn(f64) -> String>,
     pub(crate) footer: String,
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A number short enough for a tick label.

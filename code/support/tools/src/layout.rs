@@ -1,25 +1,9 @@
 //! The workspace's shape: a crate's folder, package name and chapter agree,
 //! every chapter has its opening and results pages, and every example crate
 //! has a page of its own that shows it.
-use std::path::{Component, Path, PathBuf};
 
 use crate::includes::find_includes;
-use crate::workspace::{Result, Workspace, verdict};
-
-/// `a/b/../c` → `a/c`, without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
+use crate::workspace::{Result, Workspace, normalise, verdict};
 
 pub(crate) fn check(ws: &Workspace) -> Result<()> {
     let mut problems = Vec::new();
@@ -80,6 +64,7 @@ pub(crate) fn check(ws: &Workspace) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::{Path, PathBuf};
 
     #[test]
     fn normalise_resolves_parent_folders() {

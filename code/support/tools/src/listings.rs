@@ -6,9 +6,11 @@
 //! the `{{#include ...}}` line and the caption can name what it includes.
 
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+use crate::workspace::{escape, normalise};
 
 /// Where the captions link to: `git-repository-url` in book.toml, on `main`.
 fn repository_url(root: &Path) -> Option<String> {
@@ -35,21 +37,6 @@ fn parse_include(line: &str) -> Option<(&str, Option<&str>)> {
     }
 }
 
-/// `a/b/../c` → `a/c`, without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The lines an anchor covers, 1-based and inclusive, as GitHub numbers them.
 fn anchor_lines(source: &str, anchor: &str) -> Option<(usize, usize)> {
     let is_marker = |line: &str, kind: &str| {
@@ -74,13 +61,6 @@ fn package_of(repo_path: &Path) -> Option<String> {
         return None;
     };
     (chapter != "support").then(|| format!("{chapter}-{example}"))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The caption for one included listing, or None when it is not from `code/`.

@@ -1,6 +1,6 @@
 //! What the tools know about the workspace, read from `cargo metadata`.
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use serde::Deserialize;
@@ -279,4 +279,27 @@ pub(crate) fn verdict(what: &str, checked: usize, problems: &[String]) -> Result
             problems.len()
         ))
     }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+pub(crate) fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Text made safe inside HTML or SVG, attributes included.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
