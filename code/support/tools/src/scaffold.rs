@@ -183,6 +183,18 @@ pub(crate) fn new_example(ws: &Workspace, chapter: &str, name: &str) -> Result<(
             "created code/{chapter}/{name}, but cargo could not add {package} to Cargo.lock"
         ));
     }
+    // A long package name can push the template's lines past rustfmt's width;
+    // format the new crate so `scripts/test` passes at once.
+    let formatted = std::process::Command::new("cargo")
+        .args(["fmt", "-p", &package])
+        .current_dir(&ws.root)
+        .status()
+        .map_err(|e| format!("cannot run cargo fmt on {package}: {e}"))?;
+    if !formatted.success() {
+        return Err(format!(
+            "created code/{chapter}/{name}, but cargo fmt failed on it"
+        ));
+    }
     println!(
         "new-example: created code/{chapter}/{name} (package {package}) and book/{chapter}/{name}.md"
     );
