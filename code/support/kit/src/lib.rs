@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use clap::error::ErrorKind;
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub mod python;
 #[cfg(feature = "testing")]
 pub mod testing;
 
