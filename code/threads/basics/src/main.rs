@@ -1,17 +1,79 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 
-/// TODO: what this example shows, in one line (clap prints it for --help).
+use clap::Parser;
+use support_kit::{cores, grouped};
+use threads_basics::{
+    CONFIG_BUILDS, TABLE_BUILDS, config, join_a_panicking_thread, named_with_stack, race_for_init,
+    scope_with_a_panicking_thread, sum_scoped, sum_spawned,
+};
+
+/// Thread basics: spawn and join, scoped threads, names and stack sizes,
+/// what join returns after a panic, and OnceLock/LazyLock under contention.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
-    /// How far to count.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    n: u64,
+    /// Threads for the sums and for the race to initialise.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: u64,
+    /// Numbers to sum.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    numbers: u64,
+    /// Stack size of the named thread, in KiB.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(16..=65_536))]
+    stack_kib: u64,
 }
 
 fn main() {
     let args: Args = support_kit::parse_args();
-    println!("sum of 1..={} = {}", args.n, threads_basics::sum_to(args.n));
+    let threads = args.threads as usize;
+    println!("thread basics: {threads} threads; {} cores", cores());
+    println!();
+
+    let numbers: Vec<u64> = (1..=args.numbers).collect();
+    let expected = args.numbers * (args.numbers + 1) / 2;
+    let scoped = sum_scoped(&numbers, threads);
+    let spawned = sum_spawned(Arc::new(numbers), threads);
+    println!(
+        "sum of 1..={} on {threads} threads: spawn + Arc {}, scope + borrow {}, formula {}",
+        grouped(args.numbers),
+        grouped(spawned),
+        grouped(scoped),
+        grouped(expected)
+    );
+
+    // 100 frames of a few hundred bytes each: comfortably inside 64 KiB.
+    let (name, depth) = named_with_stack("worker-7", args.stack_kib as usize * 1024, 100);
+    println!(
+        "named thread: called itself {:?}, recursed {depth} frames deep on a {} KiB stack",
+        name.unwrap_or_default(),
+        args.stack_kib
+    );
+
+    // The default hook would print each panic to stderr; the lines below
+    // say what happened instead.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let joined = join_a_panicking_thread("the disk is full");
+    let scope_panic = scope_with_a_panicking_thread();
+    std::panic::set_hook(hook);
+    println!("join of a panicking thread: {joined:?}");
+    println!("scope with a panicking thread: panicked with {scope_panic:?}");
+    println!("this thread is still running");
+
+    let seen = race_for_init(threads);
+    let addresses: BTreeSet<usize> = seen.iter().map(|&(a, _)| a).collect();
+    let sums: BTreeSet<u64> = seen.iter().map(|&(_, s)| s).collect();
+    println!(
+        "race to initialise, {threads} threads: OnceLock ran its closure {} time(s), \
+         LazyLock {} time(s); {} distinct config value(s), {} distinct table sum(s)",
+        CONFIG_BUILDS.load(Relaxed),
+        TABLE_BUILDS.load(Relaxed),
+        addresses.len(),
+        sums.len()
+    );
+    println!("config: {:?}", config());
 }

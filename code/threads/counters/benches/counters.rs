@@ -1,17 +1,28 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/threads/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("threads-counters/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| threads_counters::sum_to(black_box(n)))
-        });
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use threads_counters::Way;
+
+/// Increments in all, split evenly over the threads, so that one thread and
+/// two do the same work and the time shows the speed-up (or the slow-down).
+const TOTAL: u64 = 2_000_000;
+
+fn count(c: &mut Criterion) {
+    let mut group = c.benchmark_group("threads-counters/count");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    for threads in [1usize, 2] {
+        for way in Way::ALL {
+            group.bench_with_input(BenchmarkId::new(way.name(), threads), &threads, |b, &n| {
+                b.iter(|| way.count(n, black_box(TOTAL / n as u64)))
+            });
+        }
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+criterion_group!(benches, count);
 criterion_main!(benches);
