@@ -1,17 +1,61 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::hint::black_box;
+use std::time::Duration;
+use testing_shuttle::Version;
+use testing_shuttle::hunt::{self, Bug, Search, Size};
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/testing/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("testing-shuttle/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| testing_shuttle::sum_to(black_box(n)))
+const SIZE: Size = Size {
+    threads: 2,
+    rounds: 3,
+};
+const PCT: Search = Search::Pct { depth: 2 };
+
+// What one explored interleaving costs: the fixed counter once under shuttle (one execution of each
+// scheduler) against the same code once on real threads.
+fn one_execution(c: &mut Criterion) {
+    hunt::silence_panics();
+    let mut group = c.benchmark_group("testing-shuttle/one-execution");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    for search in [Search::Random, PCT] {
+        group.bench_function(BenchmarkId::new("shuttle", search.name()), |b| {
+            b.iter(|| {
+                let failed =
+                    hunt::iterations_to_find(Bug::LostUpdate, Version::Fixed, SIZE, search, 1, 1);
+                assert_eq!(failed, None);
+            })
         });
+    }
+    group.bench_function(BenchmarkId::new("real-threads", "std"), |b| {
+        b.iter(|| {
+            let total = testing_shuttle::real::count(Version::Fixed, SIZE.threads, SIZE.rounds);
+            assert_eq!(total, (SIZE.threads * SIZE.rounds) as u64);
+        })
+    });
+    group.finish();
+}
+
+// Wall time to find each bug, over seeds 0..10 in a row (each seed stops at its first failure).
+fn find(c: &mut Criterion) {
+    hunt::silence_panics();
+    let mut group = c.benchmark_group("testing-shuttle/find-10-seeds");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    for bug in Bug::ALL {
+        for search in [Search::Random, PCT] {
+            group.bench_function(BenchmarkId::new(bug.name(), search.name()), |b| {
+                b.iter(|| {
+                    let tally = hunt::survey(bug, SIZE, search, 10, 10_000);
+                    assert_eq!(tally.found, 10);
+                })
+            });
+        }
     }
     group.finish();
 }
 
-criterion_group!(benches, sum);
+criterion_group!(benches, one_execution, find);
 criterion_main!(benches);

@@ -1,9 +1,42 @@
-//! TODO: the idea of this example in one paragraph.
+//! Two classic lock bugs, a lock-ordering deadlock and a lost update, written once and compiled twice:
+//! [`real`] runs them on operating-system threads (`std::sync`, `std::thread`), [`model`] on shuttle's
+//! controlled threads (`shuttle::sync`, `shuttle::thread`), where a randomised scheduler (uniform random or
+//! PCT) explores many interleavings and hands back a failing schedule that replays.
+//!
+//! Both modules hold the same source text (`src/scenarios.rs`, pulled in with `include!`), so a stress test
+//! on real threads and a shuttle test run exactly the same code. Each scenario comes as [`Version::Broken`]
+//! and [`Version::Fixed`].
 #![forbid(unsafe_code)]
 
-// ANCHOR: idea
-/// Adds up the numbers from 1 to `n`.
-pub fn sum_to(n: u64) -> u64 {
-    (1..=n).sum()
+pub mod hunt;
+
+/// Which version of a scenario to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// The buggy code: opposite lock orders, or a read and a write in two critical sections.
+    Broken,
+    /// The repaired code: one global lock order, or one critical section.
+    Fixed,
 }
-// ANCHOR_END: idea
+
+/// The starting balance of each of the two accounts in [`real::transfers`] and [`model::transfers`].
+pub const OPENING_BALANCE: i64 = 100;
+
+/// The scenarios on real operating-system threads: `std::sync::{Arc, Mutex}` and `std::thread`.
+///
+/// [`real::transfers`] with [`Version::Broken`] can hang forever (a deadlock); run it under a watchdog.
+/// [`real::count`] with [`Version::Broken`] can return less than `threads * increments`.
+pub mod real {
+    use std::{sync, thread};
+    include!("scenarios.rs");
+}
+
+/// The same scenarios on shuttle's threads: `shuttle::sync::{Arc, Mutex}` and `shuttle::thread`.
+///
+/// Call these only inside a shuttle test (`shuttle::check_random`, `shuttle::check_pct`,
+/// `shuttle::replay`, or [`hunt`]); outside one they panic. Shuttle reports the broken transfer's deadlock
+/// itself, by panicking with the schedule that reached it.
+pub mod model {
+    use shuttle::{sync, thread};
+    include!("scenarios.rs");
+}

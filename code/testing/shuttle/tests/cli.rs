@@ -1,5 +1,12 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 2] = [&["--n", "0"], &["--n", "ten"]];
+    let bad: [&[&str]; 6] = [
+        &["--seeds", "0"],
+        &["--seeds", "ten"],
+        &["--max-iterations", "0"],
+        &["--threads", "1"],
+        &["--depth", "0"],
+        &["--rounds", "-3"],
+    ];
     support_kit::assert_rejected(env!("CARGO_BIN_EXE_testing-shuttle"), &bad);
 }
