@@ -20,6 +20,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The interpreter every example runs.
 pub const PYTHON: &str = "python3";
@@ -97,9 +98,23 @@ fn python_path(dir: &Path) -> OsString {
     std::env::join_paths(paths).unwrap_or_else(|_| dir.as_os_str().to_owned())
 }
 
+/// The command `python3 -c script args...` with `ext_dir` (if any) first on
+/// `PYTHONPATH`, for a caller that runs the script its own way (with a
+/// timeout, say). Spawning it fails with `NotFound` where there is no Python:
+/// say [`GET_PYTHON`] then.
+pub fn command(script: &str, args: &[&str], ext_dir: Option<&Path>) -> Command {
+    let mut command = Command::new(PYTHON);
+    command.arg("-c").arg(script).args(args);
+    if let Some(dir) = ext_dir {
+        command.env("PYTHONPATH", python_path(dir));
+    }
+    command
+}
+
 /// A Python script running as a child: one request line in, one reply line out.
 /// Its stderr is the parent's, so a traceback shows. Dropping it closes the
-/// script's stdin and ends the process.
+/// script's stdin, gives the script up to ten seconds to finish (and shut
+/// down any worker processes of its own), then kills it.
 pub struct PythonChild {
     child: Child,
     requests: Option<ChildStdin>,
@@ -110,11 +125,7 @@ impl PythonChild {
     /// Runs `python3 -c script args...`, with `ext_dir` (if any) first on
     /// `PYTHONPATH`. A missing interpreter is [`GET_PYTHON`].
     pub fn start(script: &str, args: &[&str], ext_dir: Option<&Path>) -> Result<Self, String> {
-        let mut command = Command::new(PYTHON);
-        command.arg("-c").arg(script).args(args);
-        if let Some(dir) = ext_dir {
-            command.env("PYTHONPATH", python_path(dir));
-        }
+        let mut command = command(script, args, ext_dir);
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -150,8 +161,14 @@ impl PythonChild {
 
 impl Drop for PythonChild {
     fn drop(&mut self) {
-        // End of input ends a `for line in sys.stdin` loop; the kill makes sure.
+        // End of input ends a `for line in sys.stdin` loop, and the script
+        // shuts its pools down (a killed script would leave its pool's worker
+        // processes behind). The kill is for a script that will not stop.
         drop(self.requests.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
