@@ -10,7 +10,7 @@ fn threads(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(3));
     for scanner in [Scanner::Locked, Scanner::ThreadLocal, Scanner::Reentrant] {
         for threads in [1usize, 2, 4] {
             group.bench_with_input(

@@ -11,7 +11,7 @@ fn threads(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(3));
     for (name, runner) in [
         ("c-threads", Runner::CThreads),
         ("rust-threads", Runner::RustThreads),
@@ -32,12 +32,12 @@ fn guard(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(3));
     for (name, runner) in [
         ("catch_unwind", Runner::CThreads),
         ("no-guard", Runner::CThreadsUnguarded),
     ] {
-        group.bench_function(BenchmarkId::new(name, "2^18 calls"), |b| {
+        group.bench_function(BenchmarkId::new(name, ITEMS), |b| {
             b.iter(|| mixed_sum(runner, 1, ITEMS, 1))
         });
     }

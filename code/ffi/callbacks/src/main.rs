@@ -13,7 +13,7 @@ use support_kit::{grouped, human_duration};
 #[command(version)]
 struct Args {
     /// Items in all, split among the threads.
-    #[arg(long, default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(4..=1 << 32))]
+    #[arg(long, default_value_t = 1 << 18, value_parser = clap::value_parser!(u64).range(4..=1 << 32))]
     items: u64,
     /// Mixing rounds per item (the work in each callback).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1_000))]
