@@ -17,7 +17,7 @@ fn spawn(c: &mut Criterion) {
             b.iter(|| spawn_join(n, None))
         });
         group.bench_with_input(
-            BenchmarkId::new("spawn 64 KiB stack", threads),
+            BenchmarkId::new("spawn-64KiB-stack", threads),
             &threads,
             |b, &n| b.iter(|| spawn_join(n, Some(64 * 1024))),
         );

@@ -118,6 +118,45 @@ pub fn scope_with_a_panicking_thread() -> String {
 }
 // ANCHOR_END: scope-panic
 
+// ANCHOR: poison
+/// A thread takes a std `Mutex`, starts an update and panics before it is
+/// done. The lock is released as the guard drops during unwinding, and marked
+/// poisoned: every later `lock()` returns `Err`, which still holds the guard.
+/// Returns whether it was poisoned and the value the next locker found.
+pub fn std_mutex_after_a_panic() -> (bool, u64) {
+    let total = std::sync::Mutex::new(0u64);
+    let _ = thread::scope(|s| {
+        s.spawn(|| {
+            let mut total = total.lock().unwrap();
+            *total += 1;
+            panic!("half-way through an update");
+        })
+        .join()
+    });
+    let poisoned = total.is_poisoned();
+    let value = match total.lock() {
+        Ok(total) => *total,
+        Err(poison) => *poison.into_inner(), // look anyway, knowing the risk
+    };
+    (poisoned, value)
+}
+
+/// The same with `parking_lot::Mutex`, which has no poisoning: the lock is
+/// simply released, and the next `lock()` returns the guard.
+pub fn parking_lot_mutex_after_a_panic() -> u64 {
+    let total = parking_lot::Mutex::new(0u64);
+    let _ = thread::scope(|s| {
+        s.spawn(|| {
+            let mut total = total.lock();
+            *total += 1;
+            panic!("half-way through an update");
+        })
+        .join()
+    });
+    *total.lock()
+}
+// ANCHOR_END: poison
+
 // ANCHOR: once
 /// How many times each initialiser below has run.
 pub static CONFIG_BUILDS: AtomicUsize = AtomicUsize::new(0);

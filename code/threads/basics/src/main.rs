@@ -7,8 +7,9 @@ use std::sync::atomic::Ordering::Relaxed;
 use clap::Parser;
 use support_kit::{cores, grouped};
 use threads_basics::{
-    CONFIG_BUILDS, TABLE_BUILDS, config, join_a_panicking_thread, named_with_stack, race_for_init,
-    scope_with_a_panicking_thread, sum_scoped, sum_spawned,
+    CONFIG_BUILDS, TABLE_BUILDS, config, join_a_panicking_thread, named_with_stack,
+    parking_lot_mutex_after_a_panic, race_for_init, scope_with_a_panicking_thread,
+    std_mutex_after_a_panic, sum_scoped, sum_spawned,
 };
 
 /// Thread basics: spawn and join, scoped threads, names and stack sizes,
@@ -59,9 +60,15 @@ fn main() {
     std::panic::set_hook(Box::new(|_| {}));
     let joined = join_a_panicking_thread("the disk is full");
     let scope_panic = scope_with_a_panicking_thread();
+    let (poisoned, std_value) = std_mutex_after_a_panic();
+    let parking_value = parking_lot_mutex_after_a_panic();
     std::panic::set_hook(hook);
     println!("join of a panicking thread: {joined:?}");
     println!("scope with a panicking thread: panicked with {scope_panic:?}");
+    println!(
+        "a panic with a std Mutex held: poisoned {poisoned}, value inside {std_value}; \
+         with a parking_lot Mutex: no poison, value inside {parking_value}"
+    );
     println!("this thread is still running");
 
     let seen = race_for_init(threads);

@@ -26,6 +26,12 @@ fn the_run_says_what_each_primitive_did() {
         "{stdout}"
     );
     assert!(stdout.contains("Err(\"the disk is full\")"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "poisoned true, value inside 1; with a parking_lot Mutex: no poison, value inside 1"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains("this thread is still running"), "{stdout}");
     assert!(stdout.contains("OnceLock ran its closure 1 time(s), LazyLock 1 time(s); 1 distinct config value(s), 1 distinct table sum(s)"), "{stdout}");
 }

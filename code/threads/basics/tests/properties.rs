@@ -3,8 +3,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
 use threads_basics::{
-    CONFIG_BUILDS, TABLE_BUILDS, join_a_panicking_thread, named_with_stack, race_for_init,
-    scope_with_a_panicking_thread, sum_scoped, sum_spawned,
+    CONFIG_BUILDS, TABLE_BUILDS, join_a_panicking_thread, named_with_stack,
+    parking_lot_mutex_after_a_panic, race_for_init, scope_with_a_panicking_thread,
+    std_mutex_after_a_panic, sum_scoped, sum_spawned,
 };
 
 #[test]
@@ -64,4 +65,13 @@ fn once_lock_and_lazy_lock_initialise_exactly_once() {
     }
     assert_eq!(CONFIG_BUILDS.load(Relaxed), 1);
     assert_eq!(TABLE_BUILDS.load(Relaxed), 1);
+}
+
+/// A panic while a std Mutex is held poisons it, and the update made before
+/// the panic is still there for whoever looks; parking_lot's Mutex does not
+/// poison.
+#[test]
+fn a_panic_poisons_a_std_mutex_but_not_a_parking_lot_one() {
+    assert_eq!(std_mutex_after_a_panic(), (true, 1));
+    assert_eq!(parking_lot_mutex_after_a_panic(), 1);
 }

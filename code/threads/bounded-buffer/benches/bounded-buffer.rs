@@ -14,9 +14,9 @@ fn buffers(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(300));
     group.measurement_time(Duration::from_secs(2));
     let runs: [(&str, Transfer); 3] = [
-        ("Mutex + 2 Condvars", transfer::<BoundedBuffer<u64>>),
-        ("crossbeam bounded", transfer::<Crossbeam<u64>>),
-        ("std sync_channel", transfer::<StdSyncChannel<u64>>),
+        ("condvar", transfer::<BoundedBuffer<u64>>),
+        ("crossbeam", transfer::<Crossbeam<u64>>),
+        ("sync_channel", transfer::<StdSyncChannel<u64>>),
     ];
     for capacity in [1usize, 64] {
         for (name, run) in runs {

@@ -6,7 +6,7 @@ use threads_counters::Way;
 
 /// Increments in all, split evenly over the threads, so that one thread and
 /// two do the same work and the time shows the speed-up (or the slow-down).
-const TOTAL: u64 = 2_000_000;
+const TOTAL: u64 = 10_000_000;
 
 fn count(c: &mut Criterion) {
     let mut group = c.benchmark_group("threads-counters/count");

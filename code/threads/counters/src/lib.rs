@@ -120,14 +120,17 @@ pub fn atomic(threads: usize, k: u64) -> u64 {
 // ANCHOR_END: atomic
 
 // ANCHOR: sharded
-/// One slot per thread; each thread touches only its own, and the slots are
-/// summed once every thread has finished. The slots are atomics so the same
-/// code is correct even if two threads did share one; here none do.
+/// One slot per thread; each thread writes only its own, and the slots are
+/// summed once every thread has finished. A slot has a single writer, so the
+/// load-then-store that loses updates on a shared counter is correct here: no
+/// other thread's store can land between the two. The slots are atomics only
+/// so that the summing thread may read them (after the join, which orders
+/// every store before the reads).
 fn sharded<S: Shard>(slots: &[S], k: u64) -> u64 {
     together(slots.len(), |i| {
         let slot = slots[i].counter();
         for _ in 0..k {
-            slot.fetch_add(1, Relaxed);
+            slot.store(slot.load(Relaxed) + 1, Relaxed);
         }
     });
     slots.iter().map(|slot| slot.counter().load(Relaxed)).sum()
