@@ -17,10 +17,10 @@ fn a_config_checks_against_its_version() {
 fn never_torn<S: Shared>() {
     for threads in [1, 2, 4] {
         let shared = S::new(Config::new(0));
-        let outcome = workload(&shared, threads, 40_000, 10);
+        let outcome = workload(&shared, threads, 400_000, 10);
         assert_eq!(outcome.torn, 0, "{} tore a read", S::NAME);
-        assert_eq!(outcome.reads + outcome.writes, 40_000 / threads * threads);
-        assert_eq!(outcome.writes, 40_000 / threads / 10 * threads);
+        assert_eq!(outcome.reads + outcome.writes, 400_000 / threads * threads);
+        assert_eq!(outcome.writes, 400_000 / threads / 10 * threads);
         let last = shared.read().expect("the final config is whole");
         assert!(last >= 1 && last <= outcome.writes, "{last}");
     }
