@@ -35,7 +35,7 @@ fn main() {
         cores(),
         args.runs
     );
-    println!("{:<18} {:>10}  {}", "way", "time", "first digest");
+    println!("{:<18} {:>10}  first digest", "way", "time");
     let mut first: Option<Vec<String>> = None;
     for way in WAYS {
         let mut digests = Vec::new();
