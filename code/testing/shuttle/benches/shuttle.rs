@@ -19,15 +19,24 @@ fn one_execution(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(2));
     for search in [Search::Random, PCT] {
-        group.bench_function(BenchmarkId::new("shuttle", search.name()), |b| {
-            b.iter(|| {
-                let failed =
-                    hunt::iterations_to_find(Bug::LostUpdate, Version::Fixed, SIZE, search, 1, 1);
-                assert_eq!(failed, None);
-            })
-        });
+        group.bench_function(
+            BenchmarkId::new("fixed-counter", format!("shuttle-{}", search.name())),
+            |b| {
+                b.iter(|| {
+                    let failed = hunt::iterations_to_find(
+                        Bug::LostUpdate,
+                        Version::Fixed,
+                        SIZE,
+                        search,
+                        1,
+                        1,
+                    );
+                    assert_eq!(failed, None);
+                })
+            },
+        );
     }
-    group.bench_function(BenchmarkId::new("real-threads", "std"), |b| {
+    group.bench_function(BenchmarkId::new("fixed-counter", "std-threads"), |b| {
         b.iter(|| {
             let total = testing_shuttle::real::count(Version::Fixed, SIZE.threads, SIZE.rounds);
             assert_eq!(total, (SIZE.threads * SIZE.rounds) as u64);

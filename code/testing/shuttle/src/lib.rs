@@ -22,6 +22,7 @@ pub enum Version {
 /// The starting balance of each of the two accounts in [`real::transfers`] and [`model::transfers`].
 pub const OPENING_BALANCE: i64 = 100;
 
+// ANCHOR: modules
 /// The scenarios on real operating-system threads: `std::sync::{Arc, Mutex}` and `std::thread`.
 ///
 /// [`real::transfers`] with [`Version::Broken`] can hang forever (a deadlock); run it under a watchdog.
@@ -40,3 +41,4 @@ pub mod model {
     use shuttle::{sync, thread};
     include!("scenarios.rs");
 }
+// ANCHOR_END: modules
