@@ -12,9 +12,9 @@ use support_broker::{amqp_url, broker_address};
 const EXE: &str = env!("CARGO_BIN_EXE_queues-many-hosts");
 const DELAYS_MS: [u64; 4] = [0, 1, 5, 20];
 /// Messages per work-queue run, shared by two worker hosts.
-const MESSAGES: u64 = 40;
+const MESSAGES: u64 = 20;
 /// Persistent messages per publishing run.
-const PUBLISHED: u64 = 20;
+const PUBLISHED: u64 = 10;
 
 fn across_hosts(c: &mut Criterion) {
     let network = Network::create(&["w1", "w2", "p1"]).unwrap_or_else(|why| panic!("{why}"));

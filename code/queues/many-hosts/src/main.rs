@@ -20,10 +20,10 @@ struct Args {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=8))]
     workers: u16,
     /// Messages per work-queue run.
-    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     messages: u64,
     /// Persistent messages per publishing run.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     publish: u64,
     /// One-way delays to try, in milliseconds.
     #[arg(long, value_delimiter = ',', default_value = "0,1,5,20",
