@@ -11,10 +11,11 @@
 //! Python scripts that drive it are in `python/` and built into this crate.
 #![forbid(unsafe_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -206,29 +207,55 @@ pub enum Ending {
 }
 
 /// Runs `deadlock.py <way>` (`holding-gil` or `detached`) as a child
-/// process, killing it if it has not finished within `timeout`.
+/// process. The clock starts when the script reports that the two threads
+/// are about to meet (starting Python may take a while on a busy machine;
+/// it gets up to a minute), and the script is killed if it has not finished
+/// within `timeout` after that.
 pub fn run_deadlock(way: &str, timeout: Duration) -> Result<Ending, String> {
+    const START_UP: Duration = Duration::from_secs(60);
     let dir = extension_dir()?;
     let mut child = python::command(DEADLOCK_PY, &[way], Some(&dir))
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|_| GET_PYTHON.to_string())?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("python3 started without a pipe")?;
+    let (lines, printed) = mpsc::channel();
+    let reader = thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let started = Instant::now();
+    let mut output = Vec::new();
+    let mut met_at = None;
     let finished = loop {
+        while let Ok(line) = printed.try_recv() {
+            met_at.get_or_insert_with(Instant::now);
+            output.push(line);
+        }
+        let limit = match met_at {
+            Some(met) => met.elapsed() >= timeout,
+            None => started.elapsed() >= START_UP,
+        };
         match child.try_wait() {
             Ok(Some(_)) => break true,
-            Ok(None) if started.elapsed() >= timeout => break false,
+            Ok(None) if limit => break false,
             Ok(None) => thread::sleep(Duration::from_millis(10)),
             Err(e) => return Err(format!("cannot wait for python3: {e}")),
         }
     };
     if !finished {
         let _ = child.kill();
+        let _ = child.wait();
     }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("cannot read deadlock.py's output: {e}"))?;
-    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let _ = reader.join(); // the pipe closes when the process has gone
+    output.extend(printed.try_iter());
+    let printed = output.join("\n");
     Ok(if finished {
         Ending::Finished(printed)
     } else {
