@@ -30,6 +30,20 @@ async fn sleeping_after_each_attempt_drifts_by_the_attempts_length() {
 }
 // ANCHOR_END: paused
 
+// ANCHOR: boundary
+// Written after cargo-mutants reported that `<` in the loop condition could be
+// `<=` with no test failing: attempts of 25 ms put the fifth start exactly on
+// the deadline, where the two differ. A start at the deadline is too late.
+#[tokio::test(start_paused = true)]
+async fn no_attempt_starts_at_the_deadline() {
+    let started = retry_drifting(EVERY, DEADLINE, || {
+        failing_attempt(Duration::from_millis(25))
+    })
+    .await;
+    assert_eq!(started, ms(&[0, 125, 250, 375]));
+}
+// ANCHOR_END: boundary
+
 // The same 500 ms schedule takes next to no real time with a paused clock.
 #[tokio::test(start_paused = true)]
 async fn paused_time_costs_no_real_time() {
