@@ -24,5 +24,31 @@ fn count(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, count);
+/// False sharing alone: the two sharded counters with longer loops, so
+/// that on a busy machine the two threads still spend most of their time
+/// running at once.
+const LONG: u64 = 100_000_000;
+
+fn false_sharing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("threads-counters/false-sharing");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(3));
+    for threads in [1usize, 2] {
+        for way in [Way::ShardedPacked, Way::ShardedPadded] {
+            let name = if way == Way::ShardedPacked {
+                "packed"
+            } else {
+                "padded"
+            };
+            group.bench_with_input(BenchmarkId::new(name, threads), &threads, |b, &n| {
+                b.iter(|| way.count(n, black_box(LONG / n as u64)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, count, false_sharing);
 criterion_main!(benches);

@@ -53,6 +53,29 @@ impl Way {
     }
 }
 
+// ANCHOR: counter
+/// What the counting loops need of a counter, always with `Relaxed`
+/// ordering. std's `AtomicU64` is the one the program uses; the loom tests
+/// plug in loom's, so that loom checks these very loops.
+pub trait Counter: Sync {
+    fn load(&self) -> u64;
+    fn store(&self, value: u64);
+    fn fetch_add(&self, value: u64);
+}
+
+impl Counter for AtomicU64 {
+    fn load(&self) -> u64 {
+        AtomicU64::load(self, Relaxed)
+    }
+    fn store(&self, value: u64) {
+        AtomicU64::store(self, value, Relaxed)
+    }
+    fn fetch_add(&self, value: u64) {
+        AtomicU64::fetch_add(self, value, Relaxed);
+    }
+}
+// ANCHOR_END: counter
+
 // ANCHOR: together
 /// Runs `work(i)` on `threads` scoped threads, numbered from 0, and returns
 /// when all have finished. A barrier holds them until the last one has
@@ -76,14 +99,16 @@ pub fn together(threads: usize, work: impl Fn(usize) + Sync) {
 /// Each increment is a load and then a separate store. Both are atomic, so
 /// there is no undefined behaviour, but another thread's store can land
 /// between them and be overwritten: an update lost.
+pub fn add_racy<C: Counter>(count: &C, k: u64) {
+    for _ in 0..k {
+        let seen = count.load();
+        count.store(seen + 1); // may overwrite another thread's +1
+    }
+}
+
 pub fn racy(threads: usize, k: u64) -> u64 {
     let count = AtomicU64::new(0);
-    together(threads, |_| {
-        for _ in 0..k {
-            let seen = count.load(Relaxed);
-            count.store(seen + 1, Relaxed); // may overwrite another thread's +1
-        }
-    });
+    together(threads, |_| add_racy(&count, k));
     count.into_inner()
 }
 // ANCHOR_END: racy
@@ -108,31 +133,28 @@ pub fn mutex(threads: usize, k: u64) -> u64 {
 /// One read-modify-write instruction (`lock xadd` on x86-64): indivisible,
 /// so nothing is lost. `Relaxed` is enough, because nothing else is published
 /// through the count; the scope's join makes every increment visible at the end.
+pub fn add_atomic<C: Counter>(count: &C, k: u64) {
+    for _ in 0..k {
+        count.fetch_add(1);
+    }
+}
+
 pub fn atomic(threads: usize, k: u64) -> u64 {
     let count = AtomicU64::new(0);
-    together(threads, |_| {
-        for _ in 0..k {
-            count.fetch_add(1, Relaxed);
-        }
-    });
+    together(threads, |_| add_atomic(&count, k));
     count.into_inner()
 }
 // ANCHOR_END: atomic
 
 // ANCHOR: sharded
 /// One slot per thread; each thread writes only its own, and the slots are
-/// summed once every thread has finished. A slot has a single writer, so the
-/// load-then-store that loses updates on a shared counter is correct here: no
-/// other thread's store can land between the two. The slots are atomics only
+/// summed once every thread has finished. A slot has a single writer, so
+/// `add_racy`, the load-then-store that loses updates on a shared counter, is
+/// correct here: no other thread's store can land between the two. The slots are atomics only
 /// so that the summing thread may read them (after the join, which orders
 /// every store before the reads).
 fn sharded<S: Shard>(slots: &[S], k: u64) -> u64 {
-    together(slots.len(), |i| {
-        let slot = slots[i].counter();
-        for _ in 0..k {
-            slot.store(slot.load(Relaxed) + 1, Relaxed);
-        }
-    });
+    together(slots.len(), |i| add_racy(slots[i].counter(), k));
     slots.iter().map(|slot| slot.counter().load(Relaxed)).sum()
 }
 

@@ -18,7 +18,7 @@ struct Args {
     /// Increments per thread (K).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     k: u64,
-    /// Times the racy counter is run to tally its losses (with K / 10 increments each).
+    /// Times the racy counter is run again to tally its losses.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     runs: u64,
 }
@@ -26,6 +26,9 @@ struct Args {
 fn main() {
     let args: Args = support_kit::parse_args();
     let (threads, k) = (args.threads as usize, args.k);
+    if args.runs.saturating_mul(args.threads).saturating_mul(k) > 10_000_000_000 {
+        support_kit::usage_error("runs × threads × k must be at most 10,000,000,000");
+    }
     let expected = args.threads * k;
     println!(
         "counter: {threads} threads × {} increments, expected {}; {} cores",
@@ -51,12 +54,11 @@ fn main() {
         );
     }
     println!();
-    let small_k = (k / 10).max(1);
-    let losses = racy_losses(args.runs, threads, small_k);
+    let losses = racy_losses(args.runs, threads, k);
     println!(
         "racy, {} runs of {threads} × {}: lost updates in {} runs, at most {} in one run, {} in all",
         losses.runs,
-        grouped(small_k),
+        grouped(k),
         losses.runs_that_lost,
         grouped(losses.most_lost),
         grouped(losses.total_lost)

@@ -1,6 +1,7 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 6] = [
+    let bad: [&[&str]; 7] = [
+        &["--runs", "100000", "--k", "100000000"],
         &["--threads", "0"],
         &["--threads", "two"],
         &["--threads", "65"],
