@@ -176,6 +176,25 @@ fn run_tag() -> String {
     format!("{:x}", (u64::from(std::process::id()) << 8) | n)
 }
 
+/// Deletes the namespaces of runs that died without running `Drop` (killed
+/// by SIGKILL, say): the tag in each name holds the process id that made it,
+/// and a namespace whose process no longer exists is stale. A reused process
+/// id only keeps a stale namespace a while longer; a live run's is never touched.
+pub fn sweep_stale() {
+    for name in namespaces_named(&format!("{PREFIX}-")) {
+        let Some(tag) = name.split('-').nth(1) else {
+            continue;
+        };
+        let Ok(tag) = u64::from_str_radix(tag, 16) else {
+            continue;
+        };
+        let pid = tag >> 8;
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = run(&command(&["ip", "netns", "delete", &name]));
+        }
+    }
+}
+
 /// The /30 blocks of 10.213.0.0/16 some interface on this machine already uses.
 fn used_blocks() -> Vec<u32> {
     let Ok(output) = Command::new("ip").args(["-o", "-4", "addr"]).output() else {
@@ -192,6 +211,7 @@ impl Network {
     /// Makes `names.len()` hosts (namespace `cifs-<tag>-<name>`), each with a
     /// cable to this namespace and no delay yet.
     pub fn create(names: &[&str]) -> Result<Network, Unavailable> {
+        sweep_stale();
         let tag = run_tag();
         let used = used_blocks();
         let base = u32::from(Ipv4Addr::new(10, 213, 0, 0));

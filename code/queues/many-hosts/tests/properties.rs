@@ -127,3 +127,25 @@ fn hosts_are_removed_when_dropped_even_after_a_panic() {
         assert!(!interface_exists(&host.near), "{host:?}");
     }
 }
+
+#[test]
+fn a_namespace_left_by_a_dead_run_is_swept_away_by_the_next() {
+    // A process that has ended: its id, in a namespace name, marks a dead run.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    let stale = format!("cifs-{:x}-left", u64::from(pid) << 8);
+    let made = std::process::Command::new("ip")
+        .args(["netns", "add", &stale])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    let Some(network) = network_or_accepted_absence(&["next"]) else {
+        return;
+    };
+    assert!(made, "ip netns add {stale} failed where namespaces work");
+    assert!(
+        namespaces_named(&stale).is_empty(),
+        "{stale} is still there"
+    );
+    drop(network);
+}
