@@ -44,17 +44,14 @@ async fn no_attempt_starts_at_the_deadline() {
 }
 // ANCHOR_END: boundary
 
-// The same 500 ms schedule takes next to no real time with a paused clock.
+// The whole schedule passes on the virtual clock: the loop ends at the
+// first tick at or past the deadline. (What it saves in real time is the
+// benchmark's business, not a test's.)
 #[tokio::test(start_paused = true)]
-async fn paused_time_costs_no_real_time() {
-    let real = std::time::Instant::now();
+async fn the_schedule_ends_at_the_deadline_on_the_virtual_clock() {
     let virtual_start = Instant::now();
     retry_on_schedule(EVERY, DEADLINE, || failing_attempt(ATTEMPT)).await;
-    assert!(virtual_start.elapsed() >= DEADLINE);
-    assert!(
-        real.elapsed() < DEADLINE,
-        "a paused clock should not wait for real"
-    );
+    assert_eq!(virtual_start.elapsed(), DEADLINE);
 }
 
 // ANCHOR: advance
