@@ -47,15 +47,25 @@ fn without_the_gil_all_work_is_done_too() {
 
 #[test]
 fn plus_equals_with_nothing_between_load_and_store_loses_nothing_under_the_gil() {
-    for _ in 0..5 {
-        let counter = within(Duration::from_secs(60), || {
+    // Only a run in which the GIL changed hands could lose an update, so
+    // the test counts those runs and needs five of them; every run, with or
+    // without a switch, must count exactly. A switch point between the load
+    // and the store makes this fail.
+    let mut switched = 0;
+    for _ in 0..50 {
+        let (counter, report) = within(Duration::from_secs(60), || {
             let gil = Interpreter::new(Some(SHORT));
             let counter = AtomicU64::new(0);
-            gil.run(2, |_| gil.add_plain(&counter, 100_000));
-            counter.into_inner()
+            gil.run(2, |_| gil.add_plain(&counter, 3_000_000));
+            (counter.into_inner(), gil.report())
         });
-        assert_eq!(counter, 200_000);
+        assert_eq!(counter, 6_000_000, "{report:?}");
+        switched += u32::from(report.forced_switches >= 1);
+        if switched == 5 {
+            break;
+        }
     }
+    assert_eq!(switched, 5, "too few runs in which the GIL changed hands");
 }
 
 #[test]
