@@ -23,8 +23,10 @@ struct Args {
     /// Numbers to sum.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     numbers: u64,
-    /// Stack size of the named thread, in KiB.
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(16..=65_536))]
+    /// Stack size of the named thread, in KiB. The thread recurses 100 frames,
+    /// which overflows (and aborts the process) below about 36 KiB, so the
+    /// smallest size accepted is 64.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(64..=65_536))]
     stack_kib: u64,
 }
 

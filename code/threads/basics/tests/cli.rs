@@ -1,10 +1,11 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 6] = [
+    let bad: [&[&str]; 7] = [
         &["--threads", "0"],
         &["--threads", "ten"],
         &["--numbers", "0"],
         &["--stack-kib", "1"],
+        &["--stack-kib", "16"], // too small for the 100 frames: would overflow and abort
         &["--stack-kib", "-64"],
         &["--color", "red"],
     ];
