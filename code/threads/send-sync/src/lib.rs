@@ -31,6 +31,8 @@ pub fn mutex_shared(writers: usize) -> Vec<String> {
             let log = &log;
             s.spawn(move || {
                 let line = format!("from thread {i}");
+                // A panic here could only leave a whole Vec behind (a push
+                // does not stop half-way), so a poisoned lock is still usable.
                 log.lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(line);
@@ -50,6 +52,7 @@ pub fn lock_in_each_thread(threads: usize) -> u64 {
     let total = Mutex::new(0u64);
     thread::scope(|s| {
         for _ in 0..threads {
+            // An addition cannot be left half-done, so poison is ignored.
             s.spawn(|| *total.lock().unwrap_or_else(PoisonError::into_inner) += 1);
         }
     });
