@@ -130,7 +130,7 @@ pub fn mutex(threads: usize, k: u64) -> u64 {
 // ANCHOR_END: mutex
 
 // ANCHOR: atomic
-/// One read-modify-write instruction (`lock xadd` on x86-64): indivisible,
+/// One read-modify-write instruction (`lock inc` on x86-64): indivisible,
 /// so nothing is lost. `Relaxed` is enough, because nothing else is published
 /// through the count; the scope's join makes every increment visible at the end.
 pub fn add_atomic<C: Counter>(count: &C, k: u64) {
