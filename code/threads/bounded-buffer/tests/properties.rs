@@ -33,16 +33,19 @@ fn the_channels_deliver_everything_once() {
     delivers_everything_once::<StdSyncChannel<u64>>();
 }
 
-/// One producer's items come out in the order it pushed them.
+/// One producer's items come out in the order it pushed them. The items are
+/// checked after the scope: an assertion failing inside it would leave the
+/// producer blocked on a full buffer, and the scope would wait for it forever.
 #[test]
 fn one_producer_one_consumer_keeps_order() {
     let buffer = BoundedBuffer::<u64>::new(3);
-    std::thread::scope(|s| {
+    let got: Vec<u64> = std::thread::scope(|s| {
         s.spawn(|| (0..20_000).for_each(|i| buffer.push(i)));
-        for i in 0..20_000 {
-            assert_eq!(buffer.pop(), i);
-        }
+        (0..20_000).map(|_| buffer.pop()).collect()
     });
+    assert_eq!(got.len(), 20_000);
+    let out_of_order = got.iter().zip(0u64..).find(|&(&item, place)| item != place);
+    assert_eq!(out_of_order, None, "(item received, place it came out at)");
 }
 
 /// The buffer never holds more than its capacity: a watcher samples the
