@@ -41,6 +41,7 @@ struct State {
     takes: u64,
     forced: u64,
 }
+// ANCHOR_END: gil
 
 impl Gil {
     pub fn new(interval: Duration) -> Gil {
@@ -59,7 +60,10 @@ impl Gil {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
 
+// ANCHOR: gil-take
+impl Gil {
     /// Waits for the GIL. After each interval spent waiting with no switch
     /// in between, asks the holder to let go.
     pub fn take(&self) {
@@ -86,7 +90,11 @@ impl Gil {
         self.state().held = false;
         self.changed.notify_all();
     }
+}
+// ANCHOR_END: gil-take
 
+// ANCHOR: gil-switch
+impl Gil {
     /// Called by the holder between slices: if another thread asked, let go,
     /// wait until some other thread has taken the GIL, then queue for it.
     pub fn between_slices(&self) {
@@ -107,13 +115,15 @@ impl Gil {
         drop(state);
         self.take();
     }
+}
+// ANCHOR_END: gil-switch
 
+impl Gil {
     /// How many times a holder was made to let go.
     pub fn forced_switches(&self) -> u64 {
         self.state().forced
     }
 }
-// ANCHOR_END: gil
 
 /// What a run did, for the tests and the command line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
