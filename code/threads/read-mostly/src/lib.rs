@@ -241,6 +241,9 @@ impl ReadWrite for ReadersFirst {
 pub struct Starvation {
     pub reads: u64,
     pub writes: u64,
+    /// Writes that got in while the readers were still reading (not after
+    /// the run ended).
+    pub writes_while_reading: u64,
     /// The longest the writer waited for one write, including a write still
     /// waiting when the run ended.
     pub longest_wait: Duration,
@@ -253,6 +256,7 @@ pub fn starve<L: ReadWrite>(lock: &L, readers: u64, hold: Duration, run: Duratio
     let stop = AtomicBool::new(false);
     let reads = AtomicU64::new(0);
     let writes = AtomicU64::new(0);
+    let while_reading = AtomicU64::new(0);
     let longest = Mutex::new(Duration::ZERO);
     thread::scope(|s| {
         for _ in 0..readers {
@@ -268,6 +272,9 @@ pub fn starve<L: ReadWrite>(lock: &L, readers: u64, hold: Duration, run: Duratio
                 let asked = Instant::now();
                 lock.write_once();
                 let waited = asked.elapsed();
+                if !stop.load(Ordering::Relaxed) {
+                    while_reading.fetch_add(1, Ordering::Relaxed);
+                }
                 let mut longest = longest.lock().unwrap_or_else(PoisonError::into_inner);
                 *longest = (*longest).max(waited);
                 writes.fetch_add(1, Ordering::Relaxed);
@@ -284,6 +291,7 @@ pub fn starve<L: ReadWrite>(lock: &L, readers: u64, hold: Duration, run: Duratio
     Starvation {
         reads: reads.into_inner(),
         writes: writes.into_inner(),
+        writes_while_reading: while_reading.into_inner(),
         longest_wait: longest.into_inner().unwrap_or_else(PoisonError::into_inner),
     }
 }

@@ -36,7 +36,8 @@ fn readers_always_see_a_whole_snapshot() {
 #[test]
 fn a_writer_gets_in_under_std_rwlock_while_readers_keep_reading() {
     // On Linux, std's RwLock makes new readers wait once a writer waits, so
-    // the writer is never starved. The deadline only catches a hang.
+    // the writer gets in while the readers are still at it, not only after
+    // they stop. The deadline only catches a hang.
     let s = within(Duration::from_secs(30), || {
         starve(
             &RwLock::new(0u64),
@@ -45,7 +46,31 @@ fn a_writer_gets_in_under_std_rwlock_while_readers_keep_reading() {
             Duration::from_millis(200),
         )
     });
-    assert!(s.writes >= 1 && s.reads >= 1, "{s:?}");
+    assert!(s.writes_while_reading >= 1 && s.reads >= 1, "{s:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_waiting_writer_keeps_new_readers_out_of_std_rwlock() {
+    // One read lock is held throughout; a writer queues behind it. Once the
+    // writer waits, a new reader is refused even though only readers hold
+    // the lock: writers first. A readers-first lock would let the reader in
+    // for ever, and the deadline would fail the test.
+    let lock = std::sync::Arc::new(RwLock::new(0u64));
+    let held = lock.read().unwrap();
+    let writer = {
+        let lock = std::sync::Arc::clone(&lock);
+        std::thread::spawn(move || *lock.write().unwrap() += 1)
+    };
+    let lock_for_check = std::sync::Arc::clone(&lock);
+    within(Duration::from_secs(30), move || {
+        while lock_for_check.try_read().is_ok() {
+            std::thread::yield_now();
+        }
+    });
+    drop(held);
+    writer.join().unwrap();
+    assert_eq!(*lock.read().unwrap(), 1);
 }
 
 #[test]
