@@ -6,6 +6,7 @@ use testing_shuttle::hunt::{self, Bug, Search, Size};
 const SIZE: Size = Size {
     threads: 2,
     rounds: 3,
+    entries: 10,
 };
 const PCT: Search = Search::Pct { depth: 2 };
 
@@ -55,6 +56,10 @@ fn find(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(2));
     for bug in Bug::ALL {
         for search in [Search::Random, PCT] {
+            if (bug, search) == (Bug::EarlyFlag, Search::Random) {
+                // Some of seeds 0..10 need more than 10,000 executions: the captured table tells that story.
+                continue;
+            }
             group.bench_function(BenchmarkId::new(bug.name(), search.name()), |b| {
                 b.iter(|| {
                     let tally = hunt::survey(bug, SIZE, search, 10, 10_000);

@@ -17,17 +17,21 @@ pub enum Bug {
     Deadlock,
     /// [`model::count`]: read, unlock, lock, write; an increment is lost.
     LostUpdate,
+    /// [`model::fill_and_peek`]: `ready` raised one entry early; only a reader that looks in that one
+    /// step's window sees a half-filled table.
+    EarlyFlag,
 }
 
 impl Bug {
     /// Both bugs, in table order.
-    pub const ALL: [Bug; 2] = [Bug::Deadlock, Bug::LostUpdate];
+    pub const ALL: [Bug; 3] = [Bug::Deadlock, Bug::LostUpdate, Bug::EarlyFlag];
 
     /// A short name for tables and benchmark ids.
     pub fn name(self) -> &'static str {
         match self {
             Bug::Deadlock => "deadlock",
             Bug::LostUpdate => "lost-update",
+            Bug::EarlyFlag => "early-flag",
         }
     }
 }
@@ -39,6 +43,8 @@ pub struct Size {
     pub threads: usize,
     /// Transfers per thread, or increments per thread.
     pub rounds: usize,
+    /// Entries the filler writes in the early-flag scenario.
+    pub entries: usize,
 }
 
 impl Default for Size {
@@ -46,6 +52,7 @@ impl Default for Size {
         Size {
             threads: 2,
             rounds: 3,
+            entries: 10,
         }
     }
 }
@@ -71,6 +78,11 @@ pub fn body(bug: Bug, version: Version, size: Size) -> impl Fn() + Send + Sync +
                 (size.threads * size.rounds) as u64,
                 "an increment was lost"
             );
+        }
+        Bug::EarlyFlag => {
+            if let Some(filled) = model::fill_and_peek(version, size.entries) {
+                assert_eq!(filled, size.entries, "saw ready on a half-filled table");
+            }
         }
     }
 }
@@ -193,9 +205,15 @@ pub fn find(
     seed: u64,
     max_iterations: usize,
 ) -> Option<Found> {
+    // shuttle's panic hook persists schedules with the configuration of the first execution in the
+    // process. One trivial execution first makes sure that is not this search's (so the hook never writes
+    // into this search's directory), and a directory of its own per call keeps searches apart.
+    shuttle::check_random(|| {}, 1);
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "testing-shuttle-{}-{}-{}",
+        "testing-shuttle-{}-{}-{}-{}",
         std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed),
         bug.name(),
         search.name()
     ));
@@ -204,14 +222,28 @@ pub fn find(
     let iterations = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&iterations);
     let config = quiet_config(FailurePersistence::File(Some(dir.clone())));
-    let runner = Runner::new(search.scheduler(seed, max_iterations), config);
     let test = body(bug, Version::Broken, size);
-    let outcome = panic::catch_unwind(AssertUnwindSafe(move || {
-        runner.run(move || {
-            counter.fetch_add(1, Ordering::Relaxed);
-            test()
-        })
-    }));
+    // With shuttle's hook out of the way, the failing execution persists its schedule with this runner's
+    // configuration. The previous hook is put back afterwards.
+    // shuttle also skips persisting a schedule as long as the last one persisted on this OS thread, so
+    // the search runs on a fresh thread of its own.
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let runner = Runner::new(search.scheduler(seed, max_iterations), config);
+                panic::catch_unwind(AssertUnwindSafe(move || {
+                    runner.run(move || {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                        test()
+                    })
+                }))
+            })
+            .join()
+            .expect("the search thread catches its panics")
+    });
+    panic::set_hook(previous);
     let found = match outcome {
         Ok(_) => None,
         Err(payload) => schedule_file(&dir).map(|schedule| Found {

@@ -21,6 +21,9 @@ struct Args {
     /// Threads sharing the lost-update counter.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(2..=16))]
     threads: u64,
+    /// Entries the filler writes in the early-flag scenario.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100))]
+    entries: u64,
     /// PCT's depth (bug depth it targets).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
     depth: u64,
@@ -32,6 +35,7 @@ fn main() {
     let size = Size {
         threads: args.threads as usize,
         rounds: args.rounds as usize,
+        entries: args.entries as usize,
     };
     let budget = args.max_iterations as usize;
     let searches = [
@@ -41,8 +45,8 @@ fn main() {
         },
     ];
     println!(
-        "{} seeds per row, at most {} executions per seed; {} threads x {} rounds",
-        args.seeds, budget, size.threads, size.rounds
+        "{} seeds per row, at most {} executions per seed; {} threads x {} rounds; {} entries",
+        args.seeds, budget, size.threads, size.rounds, size.entries
     );
     println!(
         "{:<12} {:<8} {:>9} {:>7} {:>5} {:>5}",
@@ -78,12 +82,14 @@ fn main() {
         );
     }
     for bug in Bug::ALL {
-        match hunt::find(bug, size, Search::Random, 0, budget) {
+        let pct = searches[1];
+        match hunt::find(bug, size, pct, 0, budget) {
             None => println!("{}: seed 0 found nothing to replay", bug.name()),
             Some(found) => {
                 println!(
-                    "{}: seed 0 failed at execution {}: {}",
+                    "{}: seed 0 under {} failed at execution {}: {}",
                     bug.name(),
+                    pct.name(),
                     found.iteration,
                     first_line(&found.message)
                 );

@@ -115,3 +115,43 @@ pub fn count(version: Version, threads: usize, increments: usize) -> u64 {
     *counter.lock().unwrap()
 }
 // ANCHOR_END: increment
+
+// ANCHOR: early-flag
+/// How far a table has been filled, and whether it has been announced as ready.
+#[derive(Debug, Default)]
+pub struct Fill {
+    /// Entries written so far.
+    pub filled: usize,
+    /// Whether readers may use the table.
+    pub ready: bool,
+}
+
+/// A filler thread writes `entries` entries, one per critical section so that readers are never held up
+/// for long, and raises `ready` when the table is complete. Broken: it raises `ready` one entry early.
+/// Meanwhile this thread looks once; returns how many entries it saw if it saw `ready`.
+pub fn fill_and_peek(version: Version, entries: usize) -> Option<usize> {
+    let announce_at = match version {
+        Version::Broken => entries - 1,
+        Version::Fixed => entries,
+    };
+    let table = Arc::new(Mutex::new(Fill::default()));
+    let filler = {
+        let table = Arc::clone(&table);
+        thread::spawn(move || {
+            for _ in 0..entries {
+                let mut fill = table.lock().unwrap();
+                fill.filled += 1;
+                if fill.filled == announce_at {
+                    fill.ready = true;
+                }
+            }
+        })
+    };
+    let seen = {
+        let fill = table.lock().unwrap();
+        fill.ready.then_some(fill.filled)
+    };
+    filler.join().unwrap();
+    seen
+}
+// ANCHOR_END: early-flag

@@ -1,6 +1,7 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 6] = [
+    let bad: [&[&str]; 7] = [
+        &["--entries", "1"],
         &["--seeds", "0"],
         &["--seeds", "ten"],
         &["--max-iterations", "0"],

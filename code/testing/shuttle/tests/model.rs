@@ -8,12 +8,12 @@ const PCT: Search = Search::Pct { depth: 2 };
 const SIZE: Size = Size {
     threads: 2,
     rounds: 3,
+    entries: 10,
 };
 
 #[test]
-fn every_seed_finds_each_broken_version_under_both_schedulers() {
-    hunt::silence_panics();
-    for bug in Bug::ALL {
+fn every_seed_finds_the_deadlock_and_the_lost_update_under_both_schedulers() {
+    for bug in [Bug::Deadlock, Bug::LostUpdate] {
         for search in [Search::Random, PCT] {
             for seed in 0..20 {
                 let found =
@@ -28,8 +28,22 @@ fn every_seed_finds_each_broken_version_under_both_schedulers() {
 }
 
 #[test]
+fn pct_finds_the_early_flag_in_every_seed_and_random_in_fewer() {
+    let found = |search| {
+        (0..20)
+            .filter(|&seed| {
+                hunt::iterations_to_find(Bug::EarlyFlag, Version::Broken, SIZE, search, seed, 1_000)
+                    .is_some()
+            })
+            .count()
+    };
+    let (pct, random) = (found(PCT), found(Search::Random));
+    assert_eq!(pct, 20, "PCT missed the early flag in some seeds");
+    assert!(random < pct, "random found it in {random} of 20 seeds");
+}
+
+#[test]
 fn the_fixed_versions_pass_under_both_schedulers() {
-    hunt::silence_panics();
     for bug in Bug::ALL {
         for search in [Search::Random, PCT] {
             for seed in 0..5 {
@@ -47,14 +61,15 @@ fn the_fixed_versions_pass_shuttles_own_checks() {
     shuttle::check_pct(hunt::body(Bug::Deadlock, Version::Fixed, SIZE), 500, 3);
     shuttle::check_random(hunt::body(Bug::LostUpdate, Version::Fixed, SIZE), 500);
     shuttle::check_pct(hunt::body(Bug::LostUpdate, Version::Fixed, SIZE), 500, 3);
+    shuttle::check_random(hunt::body(Bug::EarlyFlag, Version::Fixed, SIZE), 500);
+    shuttle::check_pct(hunt::body(Bug::EarlyFlag, Version::Fixed, SIZE), 500, 3);
 }
 
 #[test]
 fn a_failing_schedule_replays_to_the_same_failure() {
-    hunt::silence_panics();
     for bug in Bug::ALL {
         for search in [Search::Random, PCT] {
-            let found = hunt::find(bug, SIZE, search, 7, 2_000).expect("the bug is found");
+            let found = hunt::find(bug, SIZE, search, 7, 20_000).expect("the bug is found");
             assert!(found.iteration >= 1);
             let again = hunt::replay(bug, Version::Broken, SIZE, &found.schedule);
             assert_eq!(
@@ -68,11 +83,10 @@ fn a_failing_schedule_replays_to_the_same_failure() {
 
 #[test]
 fn a_seed_finds_the_bug_at_the_same_execution_every_time() {
-    hunt::silence_panics();
     for bug in Bug::ALL {
         for search in [Search::Random, PCT] {
-            let first = hunt::iterations_to_find(bug, Version::Broken, SIZE, search, 3, 2_000);
-            let second = hunt::iterations_to_find(bug, Version::Broken, SIZE, search, 3, 2_000);
+            let first = hunt::iterations_to_find(bug, Version::Broken, SIZE, search, 3, 20_000);
+            let second = hunt::iterations_to_find(bug, Version::Broken, SIZE, search, 3, 20_000);
             assert_eq!(first, second, "{bug:?} {search:?}");
         }
     }

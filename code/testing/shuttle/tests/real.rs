@@ -43,3 +43,12 @@ fn the_broken_counter_never_counts_more_than_it_was_told() {
 fn one_thread_cannot_lose_an_update() {
     assert_eq!(real::count(Version::Broken, 1, 10_000), 10_000);
 }
+
+#[test]
+fn the_fixed_filler_never_shows_a_half_filled_table() {
+    for _ in 0..200 {
+        if let Some(filled) = real::fill_and_peek(Version::Fixed, 10) {
+            assert_eq!(filled, 10);
+        }
+    }
+}
