@@ -155,7 +155,6 @@ pub fn slice_of_work(seed: u64) -> u64 {
     black_box(x)
 }
 
-// ANCHOR: interpreter
 impl Interpreter {
     /// With a GIL switched every `interval`, or without one (`None`).
     pub fn new(interval: Option<Duration>) -> Interpreter {
@@ -167,7 +166,10 @@ impl Interpreter {
             waits: AtomicU64::new(0),
         }
     }
+}
 
+// ANCHOR: interpreter
+impl Interpreter {
     /// Runs `slices` slices of bytecode, looking for a drop request between
     /// them.
     pub fn compute(&self, slices: u64) -> u64 {
