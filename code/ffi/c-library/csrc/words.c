@@ -17,8 +17,11 @@
 #include <stdint.h>
 
 /* strtok's own cursor is a plain static, so two threads that call it at once
- * race on it: undefined behaviour in C11. This one is a relaxed atomic, so the
- * demonstration stays defined: what goes wrong is only whose place it is. */
+ * race on it: undefined behaviour in C11. This one is an atomic, so the
+ * demonstration stays defined: what goes wrong is only whose place it is. The
+ * store releases and the load acquires, so a thread that picks up a place in
+ * another thread's text also sees that text's bytes as they were written; a
+ * relaxed load would let it read them with no happens-before: a data race. */
 static _Atomic(const char *) shared_cursor = NULL;
 static _Thread_local const char *thread_cursor = NULL;
 
@@ -42,14 +45,14 @@ static const char *scan(const char *p, size_t *len, const char **rest) {
 }
 
 const char *next_word(const char *text, size_t *len) {
-    const char *p = text != NULL ? text : atomic_load_explicit(&shared_cursor, memory_order_relaxed);
+    const char *p = text != NULL ? text : atomic_load_explicit(&shared_cursor, memory_order_acquire);
     if (p == NULL) {
         *len = 0;
         return NULL;
     }
     const char *rest;
     const char *word = scan(p, len, &rest);
-    atomic_store_explicit(&shared_cursor, rest, memory_order_relaxed);
+    atomic_store_explicit(&shared_cursor, rest, memory_order_release);
     return word;
 }
 

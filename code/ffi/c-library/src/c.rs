@@ -102,8 +102,10 @@ pub fn shared_next() -> Option<&'static [u8]> {
     // SAFETY: the cursor is NULL or points into a text given to `shared_first`
     // (the only caller that starts a scan with it), all 'static and
     // NUL-terminated, so the C code reads only inside one of them. The cursor
-    // itself is an atomic in the C code, so calls from several threads do not
-    // race on memory; they only take each other's places.
+    // itself is an atomic in the C code, stored with release and loaded with
+    // acquire: a text another thread started is visible here as it was
+    // written (its bytes happen before this read), so calls from several
+    // threads do not race on memory; they only take each other's places.
     let word = unsafe { next_word(std::ptr::null(), &mut len) };
     // SAFETY: the word lies inside one of those 'static texts.
     unsafe { word_slice(word, len) }
