@@ -22,9 +22,19 @@ struct Args {
 }
 
 const RUNS: u64 = 3;
+/// All the texts together hold at most this many words (about 200 MB of text).
+const MAX_WORDS: u64 = 20_000_000;
 
 fn main() {
     let args: Args = support_kit::parse_args();
+    // Each range is fine alone; together they could ask for tens of gigabytes.
+    if args.texts * args.words > MAX_WORDS {
+        support_kit::usage_error(&format!(
+            "--texts × --words is {}, more than the {} words this program will hold",
+            grouped(args.texts * args.words),
+            grouped(MAX_WORDS)
+        ));
+    }
     let texts = corpus(args.texts as usize, args.words as usize);
     println!(
         "{} texts × {} words, hash {} times per word; 3 runs each: wrong texts in all, fastest time",

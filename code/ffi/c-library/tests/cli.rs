@@ -1,7 +1,8 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 4] = [
+    let bad: [&[&str]; 5] = [
         &["--texts", "0"],
+        &["--texts", "10000", "--words", "1000000"],
         &["--words", "ten"],
         &["--rounds", "0"],
         &["--threads", "2"],
