@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing import Pool
+from multiprocessing import get_context
 
 import ffi_fully_loaded
 
@@ -56,7 +56,9 @@ def run(way, tasks, rounds, threads, processes):
 
 def pools(workers):
     threads = ThreadPoolExecutor(workers)
-    processes = Pool(workers)
+    # fork: chain_args lives in a `python3 -c` script, which a worker started
+    # by spawn or forkserver (3.14's default on Linux) cannot import.
+    processes = get_context("fork").Pool(workers)
     processes.map(time.sleep, [0.05] * workers, chunksize=1)  # all started
     list(threads.map(time.sleep, [0.05] * workers))
     return threads, processes

@@ -9,6 +9,7 @@ with "NANOSECONDS COUNT COUNT ...": its own time for TASKS tasks run at once
 gets the Python version. The pools start once, before the first timing, so
 starting threads and processes is never counted.
 """
+import multiprocessing
 import platform
 import sys
 import time
@@ -51,7 +52,13 @@ class Pools:
 
     def get(self, kind, size):
         if (kind, size) not in self.pools:
-            pool = (ThreadPoolExecutor if kind == "threads" else ProcessPoolExecutor)(size)
+            if kind == "threads":
+                pool = ThreadPoolExecutor(size)
+            else:
+                # fork: count_primes lives in a `python3 -c` script, which a
+                # worker started by spawn or forkserver (3.14's default on
+                # Linux) cannot import.
+                pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"))
             for f in [pool.submit(time.sleep, 0.05) for _ in range(size)]:
                 f.result()  # every worker started before any timing
             self.pools[(kind, size)] = pool

@@ -71,3 +71,52 @@ fn letting_go_of_the_gil_before_waiting_finishes() {
         "{printed:?}"
     );
 }
+
+/// Python watches, from a second thread, whether it ever runs while the Rust
+/// count is under way. The switch interval is made so long that CPython
+/// never takes the GIL away from a thread: the main thread runs only when
+/// the worker gives the GIL up by itself, and in the Rust call only `detach`
+/// does. No timing decides the answer.
+const WATCH_PY: &str = r#"
+import sys, threading, time
+import ffi_python_gil as ext
+count = {"held": ext.count_primes_held, "released": ext.count_primes_released}[sys.argv[1]]
+sys.setswitchinterval(1000.0)
+inside = False
+def work():
+    global inside
+    inside = True
+    count(1_000_000)
+    inside = False
+worker = threading.Thread(target=work)
+worker.start()
+seen = 0
+while worker.is_alive():
+    seen += inside
+    time.sleep(0.0005)
+worker.join()
+print(seen)
+"#;
+
+/// How many times the main Python thread looked and found the worker inside `way`'s Rust call.
+fn python_ran_during(way: &str) -> u64 {
+    let dir = ffi_python_gil::extension_dir().unwrap_or_else(|e| panic!("{e}"));
+    let out = support_kit::python::command(WATCH_PY, &[way], Some(&dir))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("the watching script printed {text:?}"))
+}
+
+#[test]
+fn only_the_releasing_count_lets_another_python_thread_run() {
+    assert_eq!(python_ran_during("held"), 0);
+    assert!(python_ran_during("released") > 0);
+}
