@@ -63,6 +63,9 @@ extern "C" fn guarded<F: Fn(u32, u64) + Sync>(ctx: *mut c_void, thread: u32, ite
     }
 }
 
+// ANCHOR_END: context
+
+// ANCHOR: on_c_threads
 /// Runs `f(thread, item)` on `threads` threads that the C library starts, each
 /// for `items` items. A panic in `f` stops that thread and comes back as
 /// `Err(Panicked)`; the other threads run to their end.
@@ -89,7 +92,7 @@ pub fn on_c_threads<F: Fn(u32, u64) + Sync>(
         }
     }
 }
-// ANCHOR_END: context
+// ANCHOR_END: on_c_threads
 
 // ANCHOR: unguarded
 /// The same callback without `catch_unwind`. A panic in `f` tries to unwind
