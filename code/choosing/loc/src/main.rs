@@ -1,17 +1,62 @@
 #![forbid(unsafe_code)]
 
+use std::path::PathBuf;
+
+use choosing_loc::{Listing, SOLUTIONS, default_root, problems};
 use clap::Parser;
 
-/// TODO: what this example shows, in one line (clap prints it for --help).
+/// Counts the lines of code (not blank, not comments) of the anchored listings
+/// the book shows for each strategy on each recurring problem.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
-    /// How far to count.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    n: u64,
+    /// The recurring problem whose solutions to count, or "all".
+    #[arg(long, default_value = "all", value_parser = problem_names())]
+    problem: String,
+    /// Count this listing instead (package:file:anchor); may be repeated.
+    #[arg(long, value_parser = Listing::parse)]
+    listing: Vec<Listing>,
+    /// The workspace root (the folder that holds code/).
+    #[arg(long, default_value_os_t = default_root())]
+    root: PathBuf,
+}
+
+fn problem_names() -> clap::builder::PossibleValuesParser {
+    let mut names = vec!["all"];
+    names.extend(problems());
+    clap::builder::PossibleValuesParser::new(names)
 }
 
 fn main() {
     let args: Args = support_kit::parse_args();
-    println!("sum of 1..={} = {}", args.n, choosing_loc::sum_to(args.n));
+    let fail = |e: choosing_loc::LocError| support_kit::usage_error(&e.to_string());
+    if !args.listing.is_empty() {
+        let rows: Vec<String> = args
+            .listing
+            .iter()
+            .map(|l| {
+                let lines = l.count(&args.root).unwrap_or_else(fail);
+                format!("| `{}` `{}:{}` | {lines} |", l.package, l.file, l.anchor)
+            })
+            .collect();
+        println!("| listing | lines of code |");
+        println!("|:--|--:|");
+        rows.iter().for_each(|row| println!("{row}"));
+        return;
+    }
+    let rows: Vec<String> = SOLUTIONS
+        .iter()
+        .filter(|s| args.problem == "all" || args.problem == s.problem)
+        .map(|s| {
+            let lines = s.count(&args.root).unwrap_or_else(fail);
+            let anchors = s.anchors.join(" + ");
+            format!(
+                "| {} | {} | `{}` {anchors} | {lines} |",
+                s.problem, s.strategy, s.package
+            )
+        })
+        .collect();
+    println!("| problem | strategy | listing | lines of code |");
+    println!("|:--|:--|:--|--:|");
+    rows.iter().for_each(|row| println!("{row}"));
 }
