@@ -12,6 +12,7 @@
  *
  * None of them writes into the text: a word is returned as a start and a length.
  */
+/* ANCHOR: state */
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,9 @@ static const char *scan(const char *p, size_t *len, const char **rest) {
     return start;
 }
 
+/* ANCHOR_END: state */
+
+/* ANCHOR: functions */
 const char *next_word(const char *text, size_t *len) {
     const char *p = text != NULL ? text : atomic_load_explicit(&shared_cursor, memory_order_acquire);
     if (p == NULL) {
@@ -76,6 +80,8 @@ const char *next_word_tls(const char *text, size_t *len) {
     thread_cursor = rest;
     return word;
 }
+
+/* ANCHOR_END: functions */
 
 /* FNV-1a, 64 bits: the work done on each word. Pure, so reentrant. */
 uint64_t word_hash(const char *word, size_t len, uint32_t rounds) {
