@@ -1,17 +1,39 @@
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::hint::black_box;
+use std::time::Duration;
 
-// Group names start with the package name; scripts/measure turns each group
-// into book/choosing/generated/<group>.md (a table) and .svg (a chart).
-fn sum(c: &mut Criterion) {
-    let mut group = c.benchmark_group("choosing-shootout/sum");
-    for n in [1_000u64, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("iterator", n), &n, |b, &n| {
-            b.iter(|| choosing_shootout::sum_to(black_box(n)))
-        });
+use choosing_shootout::{Kit, Problem, cells_of};
+use criterion::{BenchmarkId, Criterion, SamplingMode};
+
+/// One group per problem, one function per strategy, at the problem's bench
+/// size. The Python harness and the tokio runtime start once, outside the
+/// timing; the process pool starts inside every run, as its chapter's
+/// function does.
+fn shootout(c: &mut Criterion, kit: &mut Kit) {
+    for problem in Problem::ALL {
+        let size = problem.bench_size();
+        let mut group = c.benchmark_group(format!("choosing-shootout/{}", problem.name()));
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_millis(300));
+        group.measurement_time(Duration::from_secs(1));
+        for cell in cells_of(problem) {
+            let id = BenchmarkId::new(cell.strategy.name(), size);
+            group.bench_function(id, |b| {
+                b.iter(|| {
+                    kit.solve(problem, cell.strategy, size)
+                        .expect("a filled cell")
+                        .expect("no cell fails")
+                })
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
-criterion_group!(benches, sum);
-criterion_main!(benches);
+fn main() {
+    // First: a worker process of the process pool is this program again.
+    procspawn::init();
+    let mut kit = Kit::new(support_kit::cores(), true).expect("python3 and the built extension");
+    let mut c = Criterion::default().configure_from_args();
+    shootout(&mut c, &mut kit);
+    c.final_summary();
+}
