@@ -302,6 +302,7 @@ pub const SOLUTIONS: &[Solution] = &[
     ),
     s("door-knock", "threads", "intro-door-knock", &["threads"]),
     s("door-knock", "async", "async-door-knock", &["tasks"]),
+    s("counter", "sequential", "threads-counters", &["atomic"]),
     s("counter", "threads", "threads-counters", &["atomic"]),
     s(
         "counter",
