@@ -88,8 +88,10 @@ impl RetryPath {
             max_tries,
         })
     }
-    // ANCHOR_END: topology
+}
+// ANCHOR_END: topology
 
+impl RetryPath {
     /// Every queue of the path.
     pub fn queues(&self) -> Vec<String> {
         let mut all = vec![self.work.clone(), self.parking.clone()];

@@ -172,8 +172,10 @@ impl Reader {
         }
         Ok(got)
     }
-    // ANCHOR_END: reader
+}
+// ANCHOR_END: reader
 
+impl Reader {
     /// Closes the consumer's channel.
     pub async fn close(self) -> Result<(), lapin::Error> {
         self.channel.close(200, "done".into()).await
