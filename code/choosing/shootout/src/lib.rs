@@ -42,6 +42,11 @@ impl Problem {
         }
     }
 
+    /// The problem called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Problem> {
+        Problem::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     /// What the one size parameter of the problem counts.
     pub fn size_means(self) -> &'static str {
         match self {
@@ -61,7 +66,7 @@ impl Problem {
             Problem::CryptoCrack => 400_000,
             Problem::DoorKnock => 20,
             Problem::Counter => 1_000_000,
-            Problem::FullyLoaded => 200_000,
+            Problem::FullyLoaded => 400_000,
         }
     }
 
@@ -114,6 +119,17 @@ impl Strategy {
             Strategy::Async => "async",
             Strategy::PythonRust => "python-rust",
         }
+    }
+
+    /// The strategy called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether part of the work runs in other processes, whose memory a
+    /// peak of this process's resident memory does not count.
+    pub fn uses_other_processes(self) -> bool {
+        matches!(self, Strategy::Processes | Strategy::PythonRust)
     }
 }
 
@@ -263,6 +279,13 @@ pub const MAILBOX: usize = 1_024;
 /// way in, so a sequential search walks most of the building.
 pub fn marked_room(rooms: u64) -> u64 {
     rooms / 4 * 3
+}
+
+/// The highest resident memory of this process so far, in KiB
+/// (`VmHWM` in `/proc/self/status`; Linux only).
+pub fn peak_rss_kib() -> Option<i64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    async_door_knock::kib_field(&status, "VmHWM:").map(|bytes| bytes / 1024)
 }
 
 /// What the cells share and should not start inside a timed run: a tokio

@@ -1,6 +1,7 @@
 #[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
-    let bad: [&[&str]; 4] = [
+    let bad: [&[&str]; 5] = [
+        &["--cell", "nowhere/threads"],
         &["--runs", "0"],
         &["--runs", "many"],
         &["--small", "yes"],
