@@ -136,4 +136,10 @@ fn a_preemption_bound_of_one_misses_outcomes_that_no_bound_reaches() {
         "{:?}",
         bounded.outcomes
     );
+    // What the bound hides is every execution in which the consumer never finds the ring empty.
+    assert!(
+        bounded.outcomes.iter().all(|o| o.consumer_waited),
+        "{:?}",
+        bounded.outcomes
+    );
 }

@@ -10,7 +10,7 @@ use shuttle::{Config, FailurePersistence, Runner};
 
 use crate::{OPENING_BALANCE, Version, model};
 
-/// One of the two bugs, as a shuttle test body.
+/// One of the three bugs, as a shuttle test body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Bug {
     /// [`model::transfers`]: two threads take the same two locks in opposite orders.
@@ -23,7 +23,7 @@ pub enum Bug {
 }
 
 impl Bug {
-    /// Both bugs, in table order.
+    /// All three bugs, in table order.
     pub const ALL: [Bug; 3] = [Bug::Deadlock, Bug::LostUpdate, Bug::EarlyFlag];
 
     /// A short name for tables and benchmark ids.

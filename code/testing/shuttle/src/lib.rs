@@ -1,4 +1,5 @@
-//! Two classic lock bugs, a lock-ordering deadlock and a lost update, written once and compiled twice:
+//! Three lock bugs, a lock-ordering deadlock, a lost update and a ready flag raised one step early, written once
+//! and compiled twice:
 //! [`real`] runs them on operating-system threads (`std::sync`, `std::thread`), [`model`] on shuttle's
 //! controlled threads (`shuttle::sync`, `shuttle::thread`), where a randomised scheduler (uniform random or
 //! PCT) explores many interleavings and hands back a failing schedule that replays.
@@ -13,9 +14,10 @@ pub mod hunt;
 /// Which version of a scenario to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Version {
-    /// The buggy code: opposite lock orders, or a read and a write in two critical sections.
+    /// The buggy code: opposite lock orders, a read and a write in two critical sections, or a ready flag
+    /// raised one entry early.
     Broken,
-    /// The repaired code: one global lock order, or one critical section.
+    /// The repaired code: one global lock order, one critical section, or the flag raised with the last entry.
     Fixed,
 }
 

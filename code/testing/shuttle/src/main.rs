@@ -4,8 +4,8 @@ use clap::Parser;
 use testing_shuttle::Version;
 use testing_shuttle::hunt::{self, Bug, Search, Size};
 
-/// Hunts a lock-ordering deadlock and a lost update with shuttle's random and PCT schedulers, seed by seed,
-/// and replays one failing schedule.
+/// Hunts a lock-ordering deadlock, a lost update and a flag raised one step early with shuttle's random and
+/// PCT schedulers, seed by seed, and replays one failing schedule of each.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
