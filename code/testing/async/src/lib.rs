@@ -121,7 +121,7 @@ impl Shelf {
     }
 
     /// Waits (I/O) for room for one item and returns it: filling the slot
-    /// then needs no `.await`. Dropping an unfilled slot gives the room back.
+    /// then needs no `.await`. (These shelves have no limit: no room is counted.)
     pub async fn reserve(&self) -> Slot<'_> {
         io_step().await;
         Slot { shelf: self }

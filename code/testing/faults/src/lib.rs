@@ -140,7 +140,7 @@ pub struct Outcome {
 /// names a job, the worker pauses there and the supervisor kills it with
 /// SIGKILL, starts a new one, and sends it every job not yet acknowledged.
 pub fn supervise(exe: &Path, order: Order, jobs: u32, kill_at: Option<u32>) -> io::Result<Outcome> {
-    let results = scratch_file();
+    let results = scratch_file()?;
     let mut acked = vec![false; jobs as usize];
     let (mut kills, mut recovery) = (0, Vec::new());
     let mut pause_at = kill_at;
@@ -204,11 +204,16 @@ pub fn supervise(exe: &Path, order: Order, jobs: u32, kill_at: Option<u32>) -> i
 }
 // ANCHOR_END: supervisor
 
-/// A fresh path in the temporary directory for one run's results.
-fn scratch_file() -> PathBuf {
+/// A fresh, empty file in the temporary directory for one run's results.
+/// Emptied on creation: a run killed before it removed its file may have
+/// left one at the same path (process ids are reused), and its lines would
+/// count as duplicates here.
+fn scratch_file() -> io::Result<PathBuf> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    std::env::temp_dir().join(format!("testing-faults-{}-{n}.txt", std::process::id()))
+    let path = std::env::temp_dir().join(format!("testing-faults-{}-{n}.txt", std::process::id()));
+    fs::File::create(&path)?;
+    Ok(path)
 }
 
 // ANCHOR: server
@@ -339,3 +344,25 @@ pub fn fetch_resuming(addr: SocketAddr, max_connections: u32) -> io::Result<Fetc
     ))
 }
 // ANCHOR_END: clients
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A results file left behind by an earlier process with the same id must
+    // not leak its lines into a new run (they would count as duplicates).
+    #[test]
+    fn a_scratch_file_starts_empty_even_over_a_leftover() {
+        let first = scratch_file().unwrap();
+        let name = first.file_name().unwrap().to_string_lossy().into_owned();
+        let (stem, n) = name.trim_end_matches(".txt").rsplit_once('-').unwrap();
+        let next = n.parse::<u64>().unwrap() + 1;
+        let leftover = first.with_file_name(format!("{stem}-{next}.txt"));
+        fs::write(&leftover, "0\n0\n").unwrap();
+        let second = scratch_file().unwrap();
+        assert_eq!(second, leftover);
+        assert_eq!(fs::read_to_string(&second).unwrap(), "");
+        fs::remove_file(first).unwrap();
+        fs::remove_file(second).unwrap();
+    }
+}
