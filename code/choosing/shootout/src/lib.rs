@@ -20,15 +20,17 @@ pub enum Problem {
     DoorKnock,
     Counter,
     FullyLoaded,
+    Shoemaker,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 5] = [
+    pub const ALL: [Problem; 6] = [
         Problem::BuildingSearch,
         Problem::CryptoCrack,
         Problem::DoorKnock,
         Problem::Counter,
         Problem::FullyLoaded,
+        Problem::Shoemaker,
     ];
 
     /// The name used in tables and as the bench group's last part.
@@ -39,6 +41,7 @@ impl Problem {
             Problem::DoorKnock => "door-knock",
             Problem::Counter => "counter",
             Problem::FullyLoaded => "fully-loaded",
+            Problem::Shoemaker => "shoemaker",
         }
     }
 
@@ -55,6 +58,7 @@ impl Problem {
             Problem::DoorKnock => "doors, each answering after 2 ms",
             Problem::Counter => "increments by each of 4 tasks",
             Problem::FullyLoaded => "SHA-256 rounds per task, one task per core",
+            Problem::Shoemaker => "orders through the pizzeria's stages (1, 4, 2 ms)",
         }
     }
 
@@ -67,6 +71,7 @@ impl Problem {
             Problem::DoorKnock => 20,
             Problem::Counter => 1_000_000,
             Problem::FullyLoaded => 400_000,
+            Problem::Shoemaker => 20,
         }
     }
 
@@ -78,6 +83,7 @@ impl Problem {
             Problem::DoorKnock => 8,
             Problem::Counter => 5_000,
             Problem::FullyLoaded => 500,
+            Problem::Shoemaker => 6,
         }
     }
 }
@@ -156,7 +162,7 @@ use Problem::*;
 use Strategy::*;
 
 /// Every filled cell; any pair not listed has no chapter function.
-pub const CELLS: [Cell; 19] = [
+pub const CELLS: [Cell; 21] = [
     cell(
         BuildingSearch,
         Sequential,
@@ -196,6 +202,8 @@ pub const CELLS: [Cell; 19] = [
         "processes_fully_loaded::process_pool",
     ),
     cell(FullyLoaded, PythonRust, "ffi_fully_loaded (rust-rayon way)"),
+    cell(Shoemaker, Channels, "intro_shoemaker_elves::Pipeline::run"),
+    cell(Shoemaker, Actors, "actors_pizzeria::run"),
 ];
 // ANCHOR_END: cells
 
@@ -228,6 +236,8 @@ pub enum Answer {
     Count(u64),
     /// Each task's digest in hex, in seed order.
     Digests(Vec<String>),
+    /// Each order's id and the stages it went through, in order; sorted by id.
+    Delivered(Vec<(u64, Vec<usize>)>),
 }
 
 impl Answer {
@@ -244,6 +254,7 @@ impl Answer {
                 digests.len(),
                 digests.first().map_or("", |d| &d[..8])
             ),
+            Answer::Delivered(orders) => format!("{} orders, every stage once", orders.len()),
         }
     }
 }
@@ -263,7 +274,24 @@ pub fn expected(problem: Problem, size: u64, cores: usize) -> Answer {
                 .map(to_hex)
                 .collect(),
         ),
+        Shoemaker => {
+            let stages: Vec<usize> = (0..shop().len()).collect();
+            Answer::Delivered((0..size).map(|id| (id, stages.clone())).collect())
+        }
     }
+}
+
+/// The shop both pipeline cells run: the actors chapter's pizzeria with two
+/// ovens, the bottleneck, and its usual drivers.
+pub fn shop() -> Vec<actors_pizzeria::Role> {
+    actors_pizzeria::shop(2, actors_pizzeria::DRIVERS)
+}
+
+/// Sorts what a pipeline delivered by id: stages running at once deliver
+/// in any order.
+fn delivered(mut orders: Vec<(u64, Vec<usize>)>) -> Answer {
+    orders.sort_unstable();
+    Answer::Delivered(orders)
 }
 
 /// Password length for the crypto crack: 26⁴ candidates.
@@ -406,6 +434,18 @@ impl Kit {
                     _ => unreachable!("listed in CELLS"),
                 }
             }
+            Shoemaker => Ok(match strategy {
+                Channels => {
+                    let pipeline = actors_pizzeria::as_pipeline(&shop());
+                    let report = pipeline.run(size);
+                    delivered(report.finished.into_iter().map(|s| (s.id, s.log)).collect())
+                }
+                Actors => {
+                    let day = self.runtime.block_on(actors_pizzeria::run(&shop(), size));
+                    delivered(day.delivered.into_iter().map(|p| (p.id, p.log)).collect())
+                }
+                _ => unreachable!("listed in CELLS"),
+            }),
         })
     }
     // ANCHOR_END: solve

@@ -141,7 +141,7 @@ fn main() {
     }
     bar.finish_and_clear();
     println!(
-        "{cores} cores; fastest of {} runs per cell; speed-up against sequential",
+        "{cores} cores; fastest of {} runs per cell; speed-up against the first row",
         args.runs
     );
     println!(

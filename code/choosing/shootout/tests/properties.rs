@@ -3,10 +3,12 @@ use choosing_shootout::{CELLS, Kit, Problem, Strategy, cells_of, expected, find}
 procspawn::enable_test_support!();
 
 #[test]
-fn every_problem_has_a_sequential_cell_and_another() {
+fn every_problem_has_cells_to_compare() {
     for problem in Problem::ALL {
-        assert!(find(problem, Strategy::Sequential).is_some(), "{problem:?}");
-        assert!(cells_of(problem).len() >= 3, "{problem:?}");
+        // A pipeline has no sequential function in any chapter.
+        let sequential = find(problem, Strategy::Sequential).is_some();
+        assert_eq!(sequential, problem != Problem::Shoemaker, "{problem:?}");
+        assert!(cells_of(problem).len() >= 2, "{problem:?}");
     }
     for (i, a) in CELLS.iter().enumerate() {
         for b in &CELLS[i + 1..] {
@@ -19,9 +21,10 @@ fn every_problem_has_a_sequential_cell_and_another() {
 }
 
 // ANCHOR: same_answer
-/// Every filled cell gives the sequential answer, and the sequential answer
-/// is the one the problem's definition gives (the room marked, the password
-/// hashed, every door, tasks × increments).
+/// Every filled cell gives the answer the problem's definition gives (the
+/// room marked, the password hashed, every door, tasks × increments, every
+/// order through every stage in order), which is the sequential answer
+/// where there is a sequential cell.
 #[test]
 fn every_strategy_gives_the_same_answer_on_every_problem() {
     let cores = support_kit::cores().max(2);
@@ -29,21 +32,16 @@ fn every_strategy_gives_the_same_answer_on_every_problem() {
     for problem in Problem::ALL {
         for size in [problem.test_size(), problem.test_size() + 7] {
             let want = expected(problem, size, cores);
-            let sequential = kit
-                .solve(problem, Strategy::Sequential, size)
-                .expect("a sequential cell")
-                .expect("the sequential run");
-            assert_eq!(sequential, want, "{problem:?} at {size}");
+            if let Some(sequential) = kit.solve(problem, Strategy::Sequential, size) {
+                let sequential = sequential.expect("the sequential run");
+                assert_eq!(sequential, want, "{problem:?} at {size}");
+            }
             for cell in cells_of(problem) {
                 let answer = kit
                     .solve(problem, cell.strategy, size)
                     .expect("a filled cell runs")
                     .expect("no cell fails");
-                assert_eq!(
-                    answer, sequential,
-                    "{problem:?} {:?} at {size}",
-                    cell.strategy
-                );
+                assert_eq!(answer, want, "{problem:?} {:?} at {size}", cell.strategy);
             }
         }
     }
