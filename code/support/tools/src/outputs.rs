@@ -232,6 +232,14 @@ fn shape_line(line: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // A bound such as `>400` ("not found in 400 runs") is a number like
+        // `337`: which one a run prints is data, not shape.
+        if matches!(c, '>' | '<' | '≥' | '≤')
+            && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())
+        {
+            i += 1;
+            continue;
+        }
         if c.is_ascii_digit() {
             while i < chars.len()
                 && (chars[i].is_ascii_digit()
@@ -286,6 +294,8 @@ mod tests {
         assert_eq!(shape_line("found room 1,234,567"), "found room #");
         assert_eq!(shape_line("3 s"), shape_line("250 ms"));
         assert_ne!(shape_line("found 3 rooms"), shape_line("lost 3 rooms"));
+        assert_eq!(shape_line("none  >400  337"), shape_line("none  12  >400"));
+        assert_eq!(shape_line("a -> b"), "a -> b");
     }
 
     #[test]
