@@ -1,7 +1,8 @@
 //! Many hosts on one machine. The broker's host is this machine's own network
 //! namespace; every other host is a Linux network namespace of its own, joined
 //! to the broker's host by a veth pair (a virtual cable) with private 10.x
-//! addresses, and `tc netem` on both ends of the cable adds a one-way delay.
+//! addresses, and `tc netem` on both ends of the cable adds a one-way delay
+//! (where the kernel has no netem, the forwarder below adds it instead).
 //! Workers and publishers run as this crate's binary inside those namespaces
 //! (`ip netns exec`), so every message they exchange with RabbitMQ crosses a
 //! link with the delay we chose. A small TCP forwarder in the broker's host

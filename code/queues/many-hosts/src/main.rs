@@ -1,6 +1,6 @@
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use queues_many_hosts::{
@@ -11,7 +11,8 @@ use support_kit::{grouped, human_duration};
 
 /// A work queue whose workers and publisher run on other "hosts": Linux
 /// network namespaces joined to this one by veth pairs, with a one-way delay
-/// added by tc netem. Needs root and iproute2, and RabbitMQ at AMQP_URL
+/// added by tc netem (or, where the kernel has no netem, by the forwarder
+/// that carries their connections to the broker). Needs root and iproute2, and RabbitMQ at AMQP_URL
 /// (default amqp://guest:guest@127.0.0.1:5672/%2f).
 #[derive(Parser, Debug)]
 #[command(version)]
@@ -83,11 +84,47 @@ async fn orchestrate(args: Args) {
     names.push("p1".to_string());
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let network = exit_on_error(Network::create(&names));
+    // `exit_on_error` exits without running destructors: every failure from
+    // here on comes back as a value, so that the hosts are deleted first.
+    let outcome = measure(&args, &exe, &url, &connection, &network).await;
+    let made: Vec<String> = network
+        .hosts()
+        .iter()
+        .map(|h| h.namespace.clone())
+        .collect();
+    drop(network);
+    exit_on_error(outcome);
+    support_broker::close(&connection).await;
+    let left = queues_many_hosts::namespaces_named(queues_many_hosts::PREFIX);
+    let removed = made.iter().all(|name| !left.contains(name));
+    println!();
+    println!(
+        "hosts removed afterwards: {}",
+        if removed { "all" } else { "NOT ALL" }
+    );
+}
+
+/// An error as the one line `exit_on_error` prints.
+fn text(error: impl std::fmt::Display) -> String {
+    error.to_string()
+}
+
+/// Everything the run does with its hosts: the work-queue table and the
+/// publishing table.
+async fn measure(
+    args: &Args,
+    exe: &Path,
+    url: &str,
+    connection: &lapin::Connection,
+    network: &Network,
+) -> Result<(), String> {
     let (worker_hosts, publisher_host) = network.hosts().split_at(usize::from(args.workers));
-    let _forwarder = exit_on_error(Forwarder::start(&network, &broker_address(&url)).await);
-    let channel = exit_on_error(connection.create_channel().await);
+    let _forwarder = Forwarder::start(network, &broker_address(url))
+        .await
+        .map_err(text)?;
+    let channel = connection.create_channel().await.map_err(text)?;
     let queue = support_broker::unique_name("many-hosts");
-    exit_on_error(declare_queue(&channel, &queue).await);
+    declare_queue(&channel, &queue).await.map_err(text)?;
 
     println!(
         "many hosts: the broker's host and {} others (ip netns, a veth pair each)",
@@ -105,11 +142,12 @@ async fn orchestrate(args: Args) {
         "one-way delay", "prefetch", "time", "messages/s", "most by one", "each once"
     );
     for prefetch in [1, args.prefetch] {
-        let mut workers = exit_on_error(Workers::start(worker_hosts, &exe, &url, &queue, prefetch));
+        let mut workers = Workers::start(worker_hosts, exe, url, &queue, prefetch).map_err(text)?;
         for &delay in &args.delays_ms {
-            exit_on_error(network.set_delay(delay));
-            let (elapsed, done) =
-                exit_on_error(round_trip(&channel, &queue, &mut workers, args.messages).await);
+            network.set_delay(delay).map_err(text)?;
+            let (elapsed, done) = round_trip(&channel, &queue, &mut workers, args.messages)
+                .await
+                .map_err(text)?;
             let exact = done.all_sorted() == (0..args.messages).collect::<Vec<_>>();
             println!(
                 "{:>13} {:>8} {:>9} {:>11} {:>11} {:>9}",
@@ -122,7 +160,7 @@ async fn orchestrate(args: Args) {
             );
         }
         drop(workers);
-        exit_on_error(network.set_delay(0));
+        network.set_delay(0).map_err(text)?;
     }
 
     println!();
@@ -134,20 +172,16 @@ async fn orchestrate(args: Args) {
         "{:>13} {:<24} {:>9} {:>11} {:>6}",
         "one-way delay", "waits for confirms", "time", "messages/s", "acked"
     );
-    let mut publisher = exit_on_error(RemotePublisher::start(
-        &publisher_host[0],
-        &exe,
-        &url,
-        &queue,
-    ));
+    let mut publisher =
+        RemotePublisher::start(&publisher_host[0], exe, url, &queue).map_err(text)?;
     for (label, batch) in [
         ("after every message", 1),
         ("once, after all", args.publish),
     ] {
         for &delay in &args.delays_ms {
-            exit_on_error(network.set_delay(delay));
-            let run = exit_on_error(publisher.publish(args.publish, batch).await);
-            exit_on_error(purge(&channel, &queue).await);
+            network.set_delay(delay).map_err(text)?;
+            let run = publisher.publish(args.publish, batch).await.map_err(text)?;
+            purge(&channel, &queue).await.map_err(text)?;
             println!(
                 "{:>13} {:<24} {:>9} {:>11} {:>6}",
                 format!("{delay} ms"),
@@ -159,19 +193,8 @@ async fn orchestrate(args: Args) {
         }
     }
     drop(publisher);
-    exit_on_error(support_broker::delete_queues(&channel, &[queue]).await);
-    support_broker::close(&connection).await;
-    let made: Vec<String> = network
-        .hosts()
-        .iter()
-        .map(|h| h.namespace.clone())
-        .collect();
-    drop(network);
-    let left = queues_many_hosts::namespaces_named(queues_many_hosts::PREFIX);
-    let removed = made.iter().all(|name| !left.contains(name));
-    println!();
-    println!(
-        "hosts removed afterwards: {}",
-        if removed { "all" } else { "NOT ALL" }
-    );
+    support_broker::delete_queues(&channel, &[queue])
+        .await
+        .map_err(text)?;
+    Ok(())
 }

@@ -135,6 +135,22 @@ pub struct Report {
     pub losses: Vec<String>,
 }
 
+/// How long one call to the broker may go unanswered before the consumer
+/// counts its connection as lost. A call in flight when the connection is
+/// cut (opening a channel, an ack) may never be answered at all, and without
+/// a bound the loop below would wait on it for ever.
+pub const PATIENCE: Duration = Duration::from_secs(5);
+
+/// `call`, or an error if the broker has not answered it within [`PATIENCE`].
+async fn answered<T, E: Into<BoxError>>(
+    call: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, BoxError> {
+    match tokio::time::timeout(PATIENCE, call).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => Err("no answer from the broker in time".into()),
+    }
+}
+
 // ANCHOR: reconnect
 /// Consumes `queue` at `url` until `expected` distinct ids have been
 /// handled, connecting again (after a short, growing pause) whenever the
@@ -199,16 +215,15 @@ async fn consume_until_lost(
     handled: &AtomicUsize,
     report: &mut Report,
 ) -> Result<(), BoxError> {
-    let channel = connection.create_channel().await?;
-    channel.basic_qos(10, BasicQosOptions::default()).await?;
-    let mut consumer = channel
-        .basic_consume(
-            queue.into(),
-            "".into(),
-            BasicConsumeOptions::default(),
-            FieldTable::default(),
-        )
-        .await?;
+    let channel = answered(connection.create_channel()).await?;
+    answered(channel.basic_qos(10, BasicQosOptions::default())).await?;
+    let mut consumer = answered(channel.basic_consume(
+        queue.into(),
+        "".into(),
+        BasicConsumeOptions::default(),
+        FieldTable::default(),
+    ))
+    .await?;
     while seen.len() < expected {
         let wait = Duration::from_secs(1);
         let delivery = match tokio::time::timeout(wait, consumer.next()).await {
@@ -226,9 +241,9 @@ async fn consume_until_lost(
         if seen.insert(id) {
             handled.fetch_add(1, Ordering::SeqCst);
         }
-        delivery.ack(BasicAckOptions::default()).await?;
+        answered(delivery.ack(BasicAckOptions::default())).await?;
     }
-    channel.close(200, "done".into()).await?;
+    answered(channel.close(200, "done".into())).await?;
     Ok(())
 }
 // ANCHOR_END: reconnect
@@ -236,8 +251,7 @@ async fn consume_until_lost(
 // ANCHOR: heartbeat
 /// Connects through `url` with a heartbeat of `seconds`, consumes `queue`,
 /// then waits for the connection to fail. Returns the error lapin reported
-/// and how long after `stall_at` (when the caller stalled the network) it
-/// came.
+/// and how long after calling `stall` (which stalls the network) it came.
 pub async fn wait_for_missed_heartbeat(
     url: &str,
     queue: &str,

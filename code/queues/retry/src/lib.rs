@@ -167,8 +167,8 @@ pub fn deaths(properties: &BasicProperties) -> Vec<Death> {
 
 // ANCHOR: tries
 /// The header the consumer counts retries in. Not an `x-` header: those
-/// belong to the broker, and from RabbitMQ 4.0 it ignores an `x-death` that a
-/// client publishes, so a count kept there stops growing.
+/// belong to the broker, and RabbitMQ 3.13.0 to 3.13.2 and 4.0 on ignore an
+/// `x-death` that a client publishes, so a count kept there stops growing.
 pub const RETRIES: &str = "retries";
 
 /// Which try this delivery is: one, plus the retries its header records.

@@ -95,7 +95,7 @@ fn a_job_that_always_fails_is_parked_with_its_tries_in_x_death() {
         assert_eq!(expect("40ms", "expired"), Some(3), "{deaths:?}");
         assert_eq!(expect("work", "rejected"), Some(1), "{deaths:?}");
         let total: i64 = deaths.iter().map(|d| d.count).sum();
-        // RabbitMQ 3.10 (to 3.12, and 3.13.3 on) adds to an x-death header a
+        // RabbitMQ 3.10 (to 3.12, and 3.13 from 3.13.3) adds to an x-death header a
         // client republished; 4.0 does not, which is why the consumer counts
         // in a header of its own.
         assert_eq!(total, 6, "x-death records every try: {deaths:?}");
