@@ -342,6 +342,18 @@ pub const SOLUTIONS: &[Solution] = &[
         file: "python/fully.py",
         anchors: &["ways"],
     },
+    s(
+        "shoemaker",
+        "channels",
+        "intro-shoemaker-elves",
+        &["run", "elf"],
+    ),
+    s(
+        "shoemaker",
+        "actors",
+        "actors-pizzeria",
+        &["worker", "open"],
+    ),
 ];
 
 /// The problems, in the order the chapter shows them.
