@@ -319,9 +319,20 @@ pub(crate) fn test(ws: &Workspace, selection: &Selection, skip: Skip) -> Result<
         steps.run(
             "tests, benchmarks once, snippets and does-not-compile listings (one release build)",
             || {
+                // Every test binary runs even after one fails, so a run lists
+                // all the failures at once, not only the first crate's.
                 run(
                     "cargo test",
-                    cargo_with(&["test", "--release", "--locked", "--all-targets"], &sel),
+                    cargo_with(
+                        &[
+                            "test",
+                            "--release",
+                            "--locked",
+                            "--all-targets",
+                            "--no-fail-fast",
+                        ],
+                        &sel,
+                    ),
                     root,
                 )?;
                 run(
