@@ -250,6 +250,31 @@ pub fn assert_clear_error_without_broker(binary: &str, args: &[&str]) {
     assert!(out.stdout.is_empty(), "{args:?}: printed before connecting");
 }
 
+/// A header's value as an integer, whatever width the broker or the publisher
+/// chose for it (RabbitMQ writes `x-death` counts as 64-bit, clients often
+/// narrower).
+pub fn header_integer(value: &AMQPValue) -> Option<i64> {
+    match value {
+        AMQPValue::ShortShortInt(n) => Some(i64::from(*n)),
+        AMQPValue::ShortShortUInt(n) => Some(i64::from(*n)),
+        AMQPValue::ShortInt(n) => Some(i64::from(*n)),
+        AMQPValue::ShortUInt(n) => Some(i64::from(*n)),
+        AMQPValue::LongInt(n) => Some(i64::from(*n)),
+        AMQPValue::LongUInt(n) => Some(i64::from(*n)),
+        AMQPValue::LongLongInt(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// A header's value as text, from a long or a short string.
+pub fn header_text(value: &AMQPValue) -> Option<String> {
+    match value {
+        AMQPValue::LongString(s) => Some(s.to_string()),
+        AMQPValue::ShortString(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
