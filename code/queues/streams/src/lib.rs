@@ -81,8 +81,16 @@ pub enum Offset {
     At(i64),
     /// The first chunk of messages stored at or after this Unix time, in
     /// seconds. A chunk is a batch the broker wrote together, so a few
-    /// earlier messages may come too.
+    /// earlier messages may come too. The broker stamps each chunk with its
+    /// own clock, so this time is compared across two clocks: if the
+    /// broker's runs behind ours, a time taken here may lie after every
+    /// chunk, and the reader then starts at `next`.
     Timestamp(u64),
+    /// The first chunk stored at most this many seconds ago, measured by the
+    /// broker's clock when the consumer attaches (the interval form, sent as
+    /// `"<n>s"`). Only one clock is involved, so no skew between ours and
+    /// the broker's can move the start.
+    SecondsAgo(u64),
 }
 
 impl Offset {
@@ -92,6 +100,7 @@ impl Offset {
             Offset::Next => AMQPValue::LongString("next".into()),
             Offset::At(n) => AMQPValue::LongLongInt(n),
             Offset::Timestamp(seconds) => AMQPValue::Timestamp(seconds),
+            Offset::SecondsAgo(seconds) => AMQPValue::LongString(format!("{seconds}s").into()),
         }
     }
 }
@@ -209,10 +218,20 @@ pub struct Demo {
     pub next: Vec<Read>,
     /// A reader from offset `before`.
     pub at: Vec<Read>,
-    /// A reader from a timestamp taken between the two batches.
+    /// How far back, in seconds, the timestamp reader started.
+    pub seconds_ago: u64,
+    /// A reader from a time between the two batches, given as seconds ago.
     pub timestamp: Vec<Read>,
     /// A reader from `first` again, after every read above was acked.
     pub again: Vec<Read>,
+}
+
+/// Whole seconds since `moment`, rounded up. A reader from that many
+/// seconds ago starts less than a second before `moment`: after a batch that
+/// ended 1.5 s before it, and before one that began 0.5 s after it.
+pub fn seconds_since(moment: std::time::Instant) -> u64 {
+    let elapsed = moment.elapsed();
+    elapsed.as_secs() + u64::from(elapsed.subsec_nanos() > 0)
 }
 
 /// Publishes `before` messages to a fresh stream, attaches a `next` reader,
@@ -224,12 +243,11 @@ pub async fn demo(connection: &Connection, before: u64, after: u64) -> Result<De
     let result = async {
         publish(&channel, &stream, 0, before).await?;
         let mut next = Reader::attach(connection, &stream, Some(Offset::Next), 100).await?;
-        // A second boundary, so every message of the second batch is in a
-        // chunk written after this moment.
-        tokio::time::sleep(Duration::from_millis(1_100)).await;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_secs();
+        // A quiet moment between the batches: 1.5 s after the first, 0.5 s
+        // before the second.
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let between = std::time::Instant::now();
+        tokio::time::sleep(Duration::from_millis(500)).await;
         publish(&channel, &stream, before, before + after).await?;
         let total = (before + after) as usize;
         let (a, b) = tokio::join!(
@@ -246,10 +264,11 @@ pub async fn demo(connection: &Connection, before: u64, after: u64) -> Result<De
             100,
         )
         .await?;
+        let seconds_ago = seconds_since(between);
         let timestamp = read_all(
             connection,
             &stream,
-            Some(Offset::Timestamp(stamp)),
+            Some(Offset::SecondsAgo(seconds_ago)),
             after as usize,
             100,
         )
@@ -261,6 +280,7 @@ pub async fn demo(connection: &Connection, before: u64, after: u64) -> Result<De
             firsts: [a?, b?],
             next: next_read,
             at,
+            seconds_ago,
             timestamp,
             again,
         })

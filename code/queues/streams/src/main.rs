@@ -42,12 +42,17 @@ async fn main() {
         "{:<8} {:<22} {:>6} {:>14} {:>14}",
         "reader", "x-stream-offset", "read", "bodies", "offsets"
     );
-    let rows: [(&str, String, &Vec<Read>); 5] = [
+    let rows: [(&str, String, &Vec<Read>); 6] = [
         ("A", "first".into(), &d.firsts[0]),
         ("B", "first (beside A)".into(), &d.firsts[1]),
         ("C", "next".into(), &d.next),
         ("D", format!("{} (a position)", d.before), &d.at),
-        ("E", "first (after all acks)".into(), &d.again),
+        (
+            "E",
+            format!("\"{}s\" (a time)", d.seconds_ago),
+            &d.timestamp,
+        ),
+        ("F", "first (after all acks)".into(), &d.again),
     ];
     for (name, offset, reads) in rows {
         let (bodies, offsets) = span(reads);

@@ -1,7 +1,7 @@
 //! Against the real broker; each test makes its own stream.
 use std::time::Duration;
 
-use queues_streams::{Offset, Read, Reader, declare_stream, publish, read_all};
+use queues_streams::{Offset, Read, Reader, declare_stream, publish, read_all, seconds_since};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().expect("a tokio runtime")
@@ -91,6 +91,34 @@ fn next_reads_only_what_comes_after_and_a_position_starts_there() {
             .await
             .unwrap();
         assert_eq!(bodies(&from_25), (25..70).collect::<Vec<_>>());
+        connection
+    }));
+}
+
+#[test]
+fn a_reader_from_a_time_between_two_batches_reads_only_the_second() {
+    runtime().block_on(with_stream(|connection, channel, stream| async move {
+        publish(&channel, &stream, 0, 60).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let between = std::time::Instant::now();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        publish(&channel, &stream, 60, 90).await.unwrap();
+        // Ask for more than the second batch: nothing of the first may come.
+        let seconds = seconds_since(between);
+        let reads = read_all(
+            &connection,
+            &stream,
+            Some(Offset::SecondsAgo(seconds)),
+            90,
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            bodies(&reads),
+            (60..90).collect::<Vec<_>>(),
+            "from {seconds} s ago"
+        );
         connection
     }));
 }
