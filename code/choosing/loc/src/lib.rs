@@ -1,7 +1,8 @@
 //! What a solution costs in code, counted rather than typed: the non-blank,
-//! non-comment lines of the anchored listings the book shows for each
-//! strategy on each recurring problem. The solutions are named by package,
-//! file and anchor, so a chapter that changes its listing changes the count.
+//! non-comment lines of the listings that make up each strategy's solution
+//! to each recurring problem. A listing is named by package, file and a
+//! selector (an anchor, `fn:name` or `block:head`), so a chapter that changes
+//! its code changes the count. [`Solution`] states which code a count takes in.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -102,13 +103,52 @@ fn is_code(line: &str, syntax: Syntax, in_block: &mut bool) -> bool {
 // ANCHOR_END: is_code
 
 // ANCHOR: function
-/// Counts the lines of code of the function `name`: from its `fn` line to
-/// the closing brace at the same indent, for a listing that holds several
-/// functions under one anchor.
+/// Counts the lines of code of one item found by its first line rather than
+/// by an anchor, for code no page cuts out on its own: a function among
+/// several under one anchor, one arm of a `match`, one branch of a Python
+/// `if`. The item runs from its head to the end of its block: the closing
+/// brace at the head's indent, or for Python the last line indented deeper
+/// than the head. Attribute lines just above the head (`#[...]`, `@...`)
+/// count with it, and a head that closes itself (`...;` or `{}`) is one line.
+fn count_item(
+    text: &str,
+    is_head: impl Fn(&str) -> bool,
+    syntax: Syntax,
+) -> Option<Result<usize, ()>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|line| is_head(line))?;
+    let attribute = if syntax == Syntax::Hash { "@" } else { "#[" };
+    let above = lines[..at].iter().rev();
+    let attributes = above.take_while(|l| l.trim_start().starts_with(attribute));
+    let mut count = attributes.count() + 1;
+    let head = lines[at].trim_end();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    if syntax == Syntax::Slashes && (head.ends_with(';') || head.ends_with("{}")) {
+        return Some(Ok(count));
+    }
+    let mut in_block = false;
+    for &line in &lines[at + 1..] {
+        let code = is_code(line, syntax, &mut in_block);
+        let trimmed = line.trim();
+        if syntax == Syntax::Hash && code && indent(line) <= indent(head) {
+            return Some(Ok(count)); // a Python block ends where its indent does
+        }
+        count += usize::from(code);
+        let closes = trimmed.starts_with('}') && !trimmed.ends_with('{');
+        if syntax == Syntax::Slashes && closes && indent(line) == indent(head) {
+            return Some(Ok(count));
+        }
+    }
+    Some(if syntax == Syntax::Hash {
+        Ok(count)
+    } else {
+        Err(())
+    })
+}
+// ANCHOR_END: function
+
+/// `fn:name`: the function `name`, from its `fn` line to its closing brace.
 pub fn count_function(text: &str, name: &str, syntax: Syntax) -> Result<usize, LocError> {
-    let missing = || LocError::NoStart {
-        anchor: format!("fn:{name}"),
-    };
     let is_head = |line: &str| {
         let words: Vec<&str> = line.split_whitespace().collect();
         words.iter().position(|w| *w == "fn").is_some_and(|at| {
@@ -118,24 +158,23 @@ pub fn count_function(text: &str, name: &str, syntax: Syntax) -> Result<usize, L
             })
         })
     };
-    let mut lines = text.lines().skip_while(|line| !is_head(line));
-    let head = lines.next().ok_or_else(missing)?;
-    let indent = head.len() - head.trim_start().len();
-    let close = format!("{}}}", " ".repeat(indent));
-    let (mut count, mut in_block) = (1, false);
-    for line in lines {
-        if is_code(line, syntax, &mut in_block) {
-            count += 1;
-        }
-        if line.trim_end() == close {
-            return Ok(count);
-        }
-    }
-    Err(LocError::NoEnd {
-        anchor: format!("fn:{name}"),
-    })
+    item_result(count_item(text, is_head, syntax), format!("fn:{name}"))
 }
-// ANCHOR_END: function
+
+/// `block:head`: the block whose first line starts (after its indent) with
+/// `head`, such as a `match` arm or an `elif` branch.
+pub fn count_block(text: &str, head: &str, syntax: Syntax) -> Result<usize, LocError> {
+    let is_head = |line: &str| line.trim_start().starts_with(head);
+    item_result(count_item(text, is_head, syntax), format!("block:{head}"))
+}
+
+fn item_result(found: Option<Result<usize, ()>>, anchor: String) -> Result<usize, LocError> {
+    match found {
+        None => Err(LocError::NoStart { anchor }),
+        Some(Err(())) => Err(LocError::NoEnd { anchor }),
+        Some(Ok(count)) => Ok(count),
+    }
+}
 
 // ANCHOR: count
 const START: &str = "ANCHOR:";
@@ -170,29 +209,30 @@ pub fn count_anchored(text: &str, anchor: &str, syntax: Syntax) -> Result<usize,
 }
 // ANCHOR_END: count
 
-/// One listing: a file of a package, and the anchor around the code.
+/// One listing: a file of a package, and what to count in it: an anchor's
+/// name, `fn:name` or `block:head`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub package: String,
     pub file: String,
-    pub anchor: String,
+    pub selector: String,
 }
 
 impl Listing {
-    /// Parses `package:file:anchor`.
+    /// Parses `package:file:selector`; the selector may hold colons itself.
     pub fn parse(spec: &str) -> Result<Listing, String> {
-        let parts: Vec<&str> = spec.split(':').collect();
+        let parts: Vec<&str> = spec.splitn(3, ':').collect();
         match parts[..] {
-            [package, file, anchor]
-                if !package.is_empty() && !file.is_empty() && !anchor.is_empty() =>
+            [package, file, selector]
+                if !package.is_empty() && !file.is_empty() && !selector.is_empty() =>
             {
                 Ok(Listing {
                     package: package.into(),
                     file: file.into(),
-                    anchor: anchor.into(),
+                    selector: selector.into(),
                 })
             }
-            _ => Err(format!("'{spec}' is not package:file:anchor")),
+            _ => Err(format!("'{spec}' is not package:file:selector")),
         }
     }
 
@@ -217,11 +257,15 @@ impl Listing {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        let at = format!("{}:{}:{}", self.package, self.file, self.anchor);
+        let at = format!("{}:{}:{}", self.package, self.file, self.selector);
         let syntax = Syntax::for_path(&path);
-        let counted = match self.anchor.strip_prefix("fn:") {
-            Some(name) => count_function(&text, name, syntax),
-            None => count_anchored(&text, &self.anchor, syntax),
+        let selector = self.selector.as_str();
+        let counted = if let Some(name) = selector.strip_prefix("fn:") {
+            count_function(&text, name, syntax)
+        } else if let Some(head) = selector.strip_prefix("block:") {
+            count_block(&text, head, syntax)
+        } else {
+            count_anchored(&text, selector, syntax)
         };
         counted.map_err(|e| match e {
             LocError::NoStart { .. } => LocError::NoStart { anchor: at },
@@ -229,131 +273,226 @@ impl Listing {
             other => other,
         })
     }
+
+    /// The listing as `--listing` names it.
+    pub fn label(&self) -> String {
+        format!("{}:{}:{}", self.package, self.file, self.selector)
+    }
+}
+
+/// Listings as a table shows them: each package once, then its file where
+/// that is not `src/lib.rs`, then the selectors joined with `+`.
+pub fn describe(listings: &[Listing]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut last: Option<(&str, &str)> = None;
+    for listing in listings {
+        let here = (listing.package.as_str(), listing.file.as_str());
+        if last == Some(here) {
+            parts
+                .last_mut()
+                .expect("a part per package")
+                .push_str(" + ");
+        } else {
+            let file = match here.1 {
+                "src/lib.rs" => String::new(),
+                file => format!(" {file}"),
+            };
+            parts.push(format!("{}{file}: ", here.0));
+        }
+        parts
+            .last_mut()
+            .expect("pushed above")
+            .push_str(&listing.selector);
+        last = Some(here);
+    }
+    parts.join("; ")
 }
 
 // ANCHOR: solutions
-/// One strategy's solution to one recurring problem: the listings the book
-/// shows for it, added up.
+/// One strategy's solution to one recurring problem. Its count is the code a
+/// reader writes to solve the problem that way: the function the shootout
+/// calls and the workers, messages, actors, handles and error types it
+/// defines, down to the driver that starts the tasks and gathers their
+/// results. Left out: what every strategy of the problem shares (the
+/// problem's own functions and answer types), items kept only for tests or
+/// for a chapter's measurements, the harness, the CLI, and the libraries and
+/// runtimes a strategy leans on. Bookkeeping written inside a counted
+/// function stays in, and the solution's note names it.
 pub struct Solution {
     pub problem: &'static str,
     pub strategy: &'static str,
-    pub package: &'static str,
-    pub file: &'static str,
-    pub anchors: &'static [&'static str],
-}
-
-/// A solution whose listings are anchors (or `fn:name` items) of `src/lib.rs`.
-const fn s(
-    problem: &'static str,
-    strategy: &'static str,
-    package: &'static str,
-    anchors: &'static [&'static str],
-) -> Solution {
-    Solution {
-        problem,
-        strategy,
-        package,
-        file: "src/lib.rs",
-        anchors,
-    }
+    /// `package:file:selector` for each listing, added up; none where no
+    /// chapter wrote a listing for this cell.
+    pub listings: &'static [&'static str],
+    /// What sets this count apart from its neighbours, or why it is missing.
+    pub note: &'static str,
 }
 // ANCHOR_END: solutions
 
 /// The solutions the chapter compares, problem by problem, one for each cell
-/// of the shootout (crate choosing-shootout) that a chapter fills.
+/// of the shootout (crate choosing-shootout), in the same order.
 pub const SOLUTIONS: &[Solution] = &[
-    s(
-        "building-search",
-        "sequential",
-        "intro-building-search",
-        &["sequential"],
-    ),
-    s(
-        "building-search",
-        "threads",
-        "intro-building-search",
-        &["fixed_pool"],
-    ),
-    s(
-        "building-search",
-        "rayon",
-        "rayon-building-search",
-        &["find_any"],
-    ),
-    s(
-        "crypto-crack",
-        "sequential",
-        "intro-crypto-crack",
-        &["sequential"],
-    ),
-    s("crypto-crack", "threads", "intro-crypto-crack", &["crack"]),
-    s("crypto-crack", "rayon", "rayon-crypto-crack", &["find_any"]),
-    s(
-        "crypto-crack",
-        "channels",
-        "csp-fan-out-fan-in",
-        &["worker", "pool"],
-    ),
-    s(
-        "door-knock",
-        "sequential",
-        "intro-door-knock",
-        &["sequential"],
-    ),
-    s("door-knock", "threads", "intro-door-knock", &["threads"]),
-    s("door-knock", "async", "async-door-knock", &["tasks"]),
-    s("counter", "sequential", "threads-counters", &["atomic"]),
-    s("counter", "threads", "threads-counters", &["atomic"]),
-    s(
-        "counter",
-        "actors",
-        "actors-hand-rolled",
-        &["message", "actor", "handle"],
-    ),
-    s("counter", "async", "async-blocking", &["std_mutex"]),
-    s(
-        "fully-loaded",
-        "sequential",
-        "processes-fully-loaded",
-        &["fn:sequential"],
-    ),
-    s(
-        "fully-loaded",
-        "threads",
-        "processes-fully-loaded",
-        &["fn:threads"],
-    ),
-    s(
-        "fully-loaded",
-        "rayon",
-        "processes-fully-loaded",
-        &["fn:rayon"],
-    ),
-    s(
-        "fully-loaded",
-        "processes",
-        "processes-fully-loaded",
-        &["fn:process_pool"],
-    ),
+    Solution {
+        problem: "building-search",
+        strategy: "sequential",
+        listings: &["intro-building-search:src/lib.rs:sequential"],
+        note: "",
+    },
+    Solution {
+        problem: "building-search",
+        strategy: "threads",
+        listings: &[
+            "intro-building-search:src/lib.rs:fixed_pool",
+            "intro-building-search:src/lib.rs:fn:fixed_pool",
+        ],
+        note: "",
+    },
+    Solution {
+        problem: "building-search",
+        strategy: "rayon",
+        listings: &["rayon-building-search:src/lib.rs:find_any"],
+        note: "",
+    },
+    Solution {
+        problem: "crypto-crack",
+        strategy: "sequential",
+        listings: &["intro-crypto-crack:src/lib.rs:sequential"],
+        note: "also counts its tries",
+    },
+    Solution {
+        problem: "crypto-crack",
+        strategy: "threads",
+        listings: &["intro-crypto-crack:src/lib.rs:crack"],
+        note: "also counts its tries",
+    },
+    Solution {
+        problem: "crypto-crack",
+        strategy: "rayon",
+        listings: &["rayon-crypto-crack:src/lib.rs:find_any"],
+        note: "",
+    },
+    Solution {
+        problem: "crypto-crack",
+        strategy: "channels",
+        listings: &[
+            "csp-fan-out-fan-in:src/lib.rs:messages",
+            "csp-fan-out-fan-in:src/lib.rs:worker",
+            "csp-fan-out-fan-in:src/lib.rs:pool",
+            "csp-fan-out-fan-in:src/lib.rs:fn:join_all",
+            "csp-fan-out-fan-in:src/lib.rs:block:pub struct WorkerPanicked",
+            "csp-fan-out-fan-in:src/lib.rs:block:impl std::fmt::Display for WorkerPanicked",
+            "csp-fan-out-fan-in:src/lib.rs:block:impl std::error::Error for WorkerPanicked",
+        ],
+        note: "also counts its tries; reports a lost worker",
+    },
+    Solution {
+        problem: "door-knock",
+        strategy: "sequential",
+        listings: &["intro-door-knock:src/lib.rs:sequential"],
+        note: "",
+    },
+    Solution {
+        problem: "door-knock",
+        strategy: "threads",
+        listings: &["intro-door-knock:src/lib.rs:threads"],
+        note: "",
+    },
+    Solution {
+        problem: "door-knock",
+        strategy: "async",
+        listings: &["async-door-knock:src/lib.rs:tasks"],
+        note: "",
+    },
+    Solution {
+        problem: "counter",
+        strategy: "sequential",
+        listings: &[],
+        note: "no listing: the cell runs the threads' atomic on one thread",
+    },
+    Solution {
+        problem: "counter",
+        strategy: "threads",
+        listings: &[
+            "threads-counters:src/lib.rs:atomic",
+            "threads-counters:src/lib.rs:together",
+        ],
+        note: "",
+    },
+    Solution {
+        problem: "counter",
+        strategy: "actors",
+        listings: &[
+            "actors-hand-rolled:src/lib.rs:message",
+            "actors-hand-rolled:src/lib.rs:actor",
+            "actors-hand-rolled:src/lib.rs:handle",
+            "actors-hand-rolled:src/lib.rs:block:Strategy::ActorTell | Strategy::ActorAsk",
+            "actors-hand-rolled:src/lib.rs:fn:join_all",
+        ],
+        note: "also answers an ask",
+    },
+    Solution {
+        problem: "counter",
+        strategy: "async",
+        listings: &["async-blocking:src/lib.rs:std_mutex"],
+        note: "",
+    },
+    Solution {
+        problem: "fully-loaded",
+        strategy: "sequential",
+        listings: &["processes-fully-loaded:src/lib.rs:fn:sequential"],
+        note: "",
+    },
+    Solution {
+        problem: "fully-loaded",
+        strategy: "threads",
+        listings: &["processes-fully-loaded:src/lib.rs:fn:threads"],
+        note: "",
+    },
+    Solution {
+        problem: "fully-loaded",
+        strategy: "rayon",
+        listings: &["processes-fully-loaded:src/lib.rs:fn:rayon"],
+        note: "",
+    },
+    Solution {
+        problem: "fully-loaded",
+        strategy: "processes",
+        listings: &[
+            "processes-fully-loaded:src/lib.rs:fn:process_pool",
+            "processes-pool:src/lib.rs:pool_map",
+        ],
+        note: "also times its start",
+    },
+    // ANCHOR: python_rust
     Solution {
         problem: "fully-loaded",
         strategy: "python-rust",
-        package: "ffi-fully-loaded",
-        file: "python/fully.py",
-        anchors: &["ways"],
+        listings: &[
+            "ffi-fully-loaded:python/fully.py:block:elif way == \"rust-rayon\":",
+            "ffi-fully-loaded:src/lib.rs:fn:chains_hex_rayon",
+        ],
+        note: "",
     },
-    s(
-        "shoemaker",
-        "channels",
-        "intro-shoemaker-elves",
-        &["run", "elf"],
-    ),
-    s(
-        "shoemaker",
-        "actors",
-        "actors-pizzeria",
-        &["worker", "open"],
-    ),
+    // ANCHOR_END: python_rust
+    Solution {
+        problem: "shoemaker",
+        strategy: "channels",
+        listings: &[
+            "intro-shoemaker-elves:src/lib.rs:run",
+            "intro-shoemaker-elves:src/lib.rs:elf",
+        ],
+        note: "also times each elf",
+    },
+    Solution {
+        problem: "shoemaker",
+        strategy: "actors",
+        listings: &[
+            "actors-pizzeria:src/lib.rs:worker",
+            "actors-pizzeria:src/lib.rs:open",
+            "actors-pizzeria:src/lib.rs:handwork",
+        ],
+        note: "",
+    },
 ];
 
 /// The problems, in the order the chapter shows them.
@@ -370,19 +509,23 @@ pub fn problems() -> Vec<&'static str> {
 impl Solution {
     /// The solution's listings.
     pub fn listings(&self) -> Vec<Listing> {
-        self.anchors
+        self.listings
             .iter()
-            .map(|anchor| Listing {
-                package: self.package.into(),
-                file: self.file.into(),
-                anchor: (*anchor).into(),
-            })
+            .map(|spec| Listing::parse(spec).expect("SOLUTIONS holds well-formed listings"))
             .collect()
     }
 
-    /// Lines of code in all its listings together.
-    pub fn count(&self, root: &Path) -> Result<usize, LocError> {
-        self.listings().iter().map(|l| l.count(root)).sum()
+    /// Lines of code in all its listings together; `None` for a cell no
+    /// chapter wrote a listing for.
+    pub fn count(&self, root: &Path) -> Result<Option<usize>, LocError> {
+        if self.listings.is_empty() {
+            return Ok(None);
+        }
+        self.listings()
+            .iter()
+            .map(|l| l.count(root))
+            .sum::<Result<usize, LocError>>()
+            .map(Some)
     }
 }
 

@@ -29,14 +29,13 @@ fn problem_names() -> clap::builder::PossibleValuesParser {
 
 fn main() {
     let args: Args = support_kit::parse_args();
-    let fail = |e: choosing_loc::LocError| support_kit::usage_error(&e.to_string());
     if !args.listing.is_empty() {
         let rows: Vec<String> = args
             .listing
             .iter()
             .map(|l| {
-                let lines = l.count(&args.root).unwrap_or_else(fail);
-                format!("| `{}` `{}:{}` | {lines} |", l.package, l.file, l.anchor)
+                let lines = l.count(&args.root).unwrap_or_else(|e| fail(e));
+                format!("| `{}` | {lines} |", cell(&l.label()))
             })
             .collect();
         println!("| listing | lines of code |");
@@ -48,15 +47,29 @@ fn main() {
         .iter()
         .filter(|s| args.problem == "all" || args.problem == s.problem)
         .map(|s| {
-            let lines = s.count(&args.root).unwrap_or_else(fail);
-            let anchors = s.anchors.join(" + ");
+            let lines = match s.count(&args.root).unwrap_or_else(|e| fail(e)) {
+                Some(lines) => lines.to_string(),
+                None => "—".into(),
+            };
+            let listings = cell(&choosing_loc::describe(&s.listings()));
+            let note = cell(s.note);
             format!(
-                "| {} | {} | `{}` {anchors} | {lines} |",
-                s.problem, s.strategy, s.package
+                "| {} | {} | {listings} | {lines} | {note} |",
+                s.problem, s.strategy
             )
         })
         .collect();
-    println!("| problem | strategy | listing | lines of code |");
-    println!("|:--|:--|:--|--:|");
+    println!("| problem | strategy | listings | lines of code | note |");
+    println!("|:--|:--|:--|--:|:--|");
     rows.iter().for_each(|row| println!("{row}"));
+}
+
+/// Text for a table cell: a `|` inside it is escaped, as markdown wants.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// A listing that cannot be counted: one line, exit code 2.
+fn fail(e: choosing_loc::LocError) -> ! {
+    support_kit::usage_error(&e.to_string())
 }

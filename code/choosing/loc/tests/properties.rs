@@ -1,5 +1,7 @@
+use std::path::Path;
+
 use choosing_loc::{
-    Listing, LocError, SOLUTIONS, Syntax, count_anchored, count_function, default_root,
+    Listing, LocError, SOLUTIONS, Syntax, count_anchored, count_block, count_function, default_root,
 };
 
 const RUST: &str = include_str!("fixtures/listing.rs.txt");
@@ -45,6 +47,69 @@ fn a_function_counts_from_its_head_to_its_closing_brace() {
     assert_eq!(count_function(RUST, "second", Syntax::Slashes), Ok(2));
     assert_eq!(count_function(RUST, "outer", Syntax::Slashes), Ok(6));
     assert!(count_function(RUST, "firs", Syntax::Slashes).is_err());
+    // An attribute just above the head counts with it: #[inline], fn, match,
+    // the arm's three code lines, the other arm, two closing braces.
+    assert_eq!(count_function(RUST, "pick", Syntax::Slashes), Ok(9));
+}
+
+#[test]
+fn a_block_counts_from_its_head_to_the_end_of_its_block() {
+    // A match arm: its head, `1`, its closing brace; the comment does not count.
+    assert_eq!(count_block(RUST, "0 =>", Syntax::Slashes), Ok(3));
+    // `} else {` continues the block; the brace alone closes it.
+    assert_eq!(count_block(RUST, "if n < 0", Syntax::Slashes), Ok(5));
+    // A head that closes itself is one line; a derive above it is another.
+    assert_eq!(
+        count_block(RUST, "impl std::error::Error for Marker", Syntax::Slashes),
+        Ok(1)
+    );
+    assert_eq!(
+        count_block(RUST, "pub struct Marker", Syntax::Slashes),
+        Ok(2)
+    );
+    assert_eq!(
+        count_block(RUST, "nowhere", Syntax::Slashes),
+        Err(LocError::NoStart {
+            anchor: "block:nowhere".into()
+        })
+    );
+}
+
+#[test]
+fn a_python_file_is_counted_with_hash_comments() {
+    assert_eq!(Syntax::for_path(Path::new("fully.py")), Syntax::Hash);
+    assert_eq!(Syntax::for_path(Path::new("lib.rs")), Syntax::Slashes);
+    // Through the path the real count takes: the extension picks the syntax.
+    // The branch ends at `else:`, not at a comment written at the margin.
+    let count = |selector: &str| {
+        Listing::parse(&format!(
+            "choosing-loc:tests/fixtures/branches.py:{selector}"
+        ))
+        .unwrap()
+        .count(&default_root())
+    };
+    assert_eq!(count("block:elif name == \"two\":"), Ok(3));
+    assert_eq!(count("block:if name == \"one\":"), Ok(2));
+}
+
+#[test]
+fn the_python_rust_solution_counts_python_as_python() {
+    let root = default_root();
+    let solution = SOLUTIONS
+        .iter()
+        .find(|s| s.strategy == "python-rust")
+        .expect("a python-rust row");
+    let python: Vec<Listing> = solution
+        .listings()
+        .into_iter()
+        .filter(|l| l.file.ends_with(".py"))
+        .collect();
+    assert!(!python.is_empty());
+    for listing in python {
+        let text = std::fs::read_to_string(listing.path(&root).unwrap()).unwrap();
+        let head = listing.selector.strip_prefix("block:").expect("a branch");
+        assert_eq!(listing.count(&root), count_block(&text, head, Syntax::Hash));
+    }
 }
 
 #[test]
@@ -57,13 +122,23 @@ fn every_solution_the_chapter_counts_exists_and_has_code() {
                 .unwrap_or_else(|e| panic!("{listing:?}: {e}"));
             assert!(lines > 0, "{listing:?} is empty");
         }
+        // A row without listings must say why.
+        assert!(
+            !solution.listings.is_empty() || !solution.note.is_empty(),
+            "{} {} has no listing and no note",
+            solution.problem,
+            solution.strategy
+        );
     }
 }
 
 #[test]
 fn a_listing_is_package_file_anchor() {
     assert!(Listing::parse("a-b:src/lib.rs:x").is_ok());
-    for bad in ["a-b:src/lib.rs", "a-b::x", ":f:x", "a:b:c:d"] {
+    // The selector keeps its own colons.
+    let block = Listing::parse("a-b:src/lib.rs:block:A::B =>").unwrap();
+    assert_eq!(block.selector, "block:A::B =>");
+    for bad in ["a-b:src/lib.rs", "a-b::x", ":f:x", "a-b:src/lib.rs:"] {
         assert!(Listing::parse(bad).is_err(), "{bad}");
     }
     let stray = Listing::parse("nochapter:src/lib.rs:x").unwrap();
@@ -71,4 +146,58 @@ fn a_listing_is_package_file_anchor() {
         stray.count(&default_root()),
         Err(LocError::BadPackage { .. })
     ));
+}
+
+/// The count of one row of the table, `None` for a row without listings.
+fn lines(problem: &str, strategy: &str) -> Option<usize> {
+    let solution = SOLUTIONS
+        .iter()
+        .find(|s| s.problem == problem && s.strategy == strategy)
+        .unwrap_or_else(|| panic!("no row {problem} {strategy}"));
+    solution.count(&default_root()).unwrap()
+}
+
+// Every sentence of book/choosing/loc.md that compares counts, checked
+// against the counts themselves, so that a changed listing breaks this test
+// rather than the page.
+#[test]
+fn the_comparisons_the_page_makes_hold() {
+    // "rayon's solution is the sequential loop with `par_iter` in it, and
+    // exactly as long" (building search, fully loaded).
+    for problem in ["building-search", "fully-loaded"] {
+        assert_eq!(
+            lines(problem, "rayon"),
+            lines(problem, "sequential"),
+            "{problem}"
+        );
+    }
+    // "On the crack, rayon's is the shorter."
+    assert!(lines("crypto-crack", "rayon") < lines("crypto-crack", "sequential"));
+    // "Wherever rayon solves a problem, its solution is the shortest of the
+    // parallel ones, and every hand-made pool is at least three times as long."
+    for problem in ["building-search", "crypto-crack", "fully-loaded"] {
+        let rayon = lines(problem, "rayon").unwrap();
+        for other in SOLUTIONS.iter().filter(|s| s.problem == problem) {
+            if matches!(other.strategy, "sequential" | "rayon") {
+                continue;
+            }
+            let count = lines(problem, other.strategy).unwrap();
+            assert!(count > rayon, "{problem} {}", other.strategy);
+            if matches!(other.strategy, "threads" | "channels" | "processes") {
+                assert!(count >= 3 * rayon, "{problem} {}", other.strategy);
+            }
+        }
+    }
+    // "The actor counter is the longest counter, over three times the threads'."
+    let actors = lines("counter", "actors").unwrap();
+    for other in ["threads", "async"] {
+        assert!(actors > lines("counter", other).unwrap(), "{other}");
+    }
+    assert!(actors > 3 * lines("counter", "threads").unwrap());
+    // "The async counter is shorter than the threads'."
+    assert!(lines("counter", "async") < lines("counter", "threads"));
+    // "The actors' shop is longer than the channels' pipeline."
+    assert!(lines("shoemaker", "actors") > lines("shoemaker", "channels"));
+    // "The counter's sequential cell has no listing of its own."
+    assert_eq!(lines("counter", "sequential"), None);
 }
