@@ -201,3 +201,49 @@ fn the_comparisons_the_page_makes_hold() {
     // "The counter's sequential cell has no listing of its own."
     assert_eq!(lines("counter", "sequential"), None);
 }
+
+/// `BuildingSearch` as the tables write it: `building-search`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+// The rows follow the shootout's cells: the same problem × strategy pairs,
+// in the same order. Read from the shootout's source, so that this crate
+// need not build the shootout (and its Python, RabbitMQ and process pools).
+#[test]
+fn the_rows_are_the_shootouts_cells() {
+    let source =
+        std::fs::read_to_string(default_root().join("code/choosing/shootout/src/lib.rs")).unwrap();
+    let start = source.find("pub const CELLS").expect("CELLS in the shootout");
+    let end = start + source[start..].find("\n];").expect("the end of CELLS");
+    let compact: String = source[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let cells: Vec<(String, String)> = compact
+        .split("cell(")
+        .skip(1)
+        .map(|call| {
+            let mut parts = call.split(',');
+            let problem = kebab(parts.next().unwrap_or_default());
+            let strategy = kebab(parts.next().unwrap_or_default());
+            (problem, strategy)
+        })
+        .collect();
+    let rows: Vec<(String, String)> = SOLUTIONS
+        .iter()
+        .map(|s| (s.problem.to_string(), s.strategy.to_string()))
+        .collect();
+    assert!(!cells.is_empty());
+    assert_eq!(
+        rows, cells,
+        "choosing-loc's SOLUTIONS must list choosing-shootout's CELLS, in order"
+    );
+}
