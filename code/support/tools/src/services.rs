@@ -186,15 +186,20 @@ pub(crate) fn celery_venv(root: &Path) -> PathBuf {
 }
 
 fn celery(root: &Path) -> Result<()> {
+    // redis-py, for Celery's Redis broker and result backend (queues-celery-redis);
+    // kombu 5.7.0's `redis` extra accepts 6.4.0 up to (not including) 9.
+    const REDIS_PY_VERSION: &str = "8.2.0";
     let venv = celery_venv(root);
     let interpreter = venv.join("bin").join("python");
-    let check = format!("import celery, sys; sys.exit(celery.__version__ != '{CELERY_VERSION}')");
+    let check = format!(
+        "import celery, redis, sys; sys.exit(celery.__version__ != '{CELERY_VERSION}' or redis.__version__ != '{REDIS_PY_VERSION}')"
+    );
     if interpreter.is_file() && quiet(&interpreter.to_string_lossy(), &["-c", &check]) {
         return Ok(());
     }
     python()?;
     eprintln!(
-        "installing Python Celery {CELERY_VERSION} into {} (once)",
+        "installing Python Celery {CELERY_VERSION} and redis-py {REDIS_PY_VERSION} into {} (once)",
         venv.display()
     );
     let venv_text = venv.to_string_lossy().to_string();
@@ -202,13 +207,23 @@ fn celery(root: &Path) -> Result<()> {
         return Err("python3 -m venv failed (Debian: sudo apt-get install python3-venv)".into());
     }
     let pip = venv.join("bin").join("pip");
-    let pin = format!("celery=={CELERY_VERSION}");
+    let pins = [
+        format!("celery[redis]=={CELERY_VERSION}"),
+        format!("redis=={REDIS_PY_VERSION}"),
+    ];
     if !quiet(
         &pip.to_string_lossy(),
-        &["install", "--quiet", "--disable-pip-version-check", &pin],
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &pins[0],
+            &pins[1],
+        ],
     ) {
         return Err(format!(
-            "could not install {pin} from PyPI into {venv_text}"
+            "could not install {} and {} from PyPI into {venv_text}",
+            pins[0], pins[1]
         ));
     }
     Ok(())
