@@ -1,11 +1,11 @@
 use std::time::{Duration, Instant};
 
-use choosing_shootout::{Kit, Problem, cells_of, expected, wrong_answer};
+use choosing_shootout::{Kit, Needs, Problem, cells_of, expected, wrong_answer};
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 
 /// One group per problem, one function per strategy, at the problem's bench
-/// size. The Python harness and the tokio runtime start once, outside the
-/// timing; the process pool starts inside every run, as its chapter's
+/// size. The Python harness, the broker's connections and the tokio runtime
+/// start once, outside the timing; the process pool starts inside every run, as its chapter's
 /// function does. Every run's answer is checked against the one the
 /// problem's definition gives, computed before any timing; the check runs
 /// after the clock stops, and a wrong answer stops the bench.
@@ -43,7 +43,7 @@ fn shootout(c: &mut Criterion, kit: &mut Kit) {
 fn main() {
     // First: a worker process of the process pool is this program again.
     procspawn::init();
-    let mut kit = Kit::new(support_kit::cores(), true).expect("python3 and the built extension");
+    let mut kit = Kit::new(support_kit::cores(), Needs::ALL).unwrap_or_else(|e| panic!("{e}"));
     let mut c = Criterion::default().configure_from_args();
     shootout(&mut c, &mut kit);
     c.final_summary();

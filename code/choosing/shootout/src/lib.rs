@@ -4,8 +4,50 @@
 //! into another chapter's crate (at most a one-line adapter), so what the
 //! last chapter compares is what the earlier chapters taught.
 //!
-//! A cell that no chapter solves stays empty: [`cell`] returns `None` for it
-//! and [`CELLS`] does not list it.
+//! One cell per problem and strategy: where a chapter has several
+//! functions for one problem, the cell is the one its chapter recommends.
+//! A pair that [`CELLS`] does not list has no chapter function this harness
+//! can call as it is; [`Kit::solve`] returns `None` for it.
+//!
+//! # What each counter cell is
+//!
+//! - sequential: `threads_counters::sharded_padded` on one thread, all
+//!   `4 × n` increments as a load and a store on a slot no other thread
+//!   touches: the plain count, on the spawned thread the chapter's function
+//!   uses. (A plain `+= 1` loop would fold into one addition and time
+//!   nothing.) The table calls it "one thread".
+//! - threads: `threads_counters::sharded_padded` on 4 threads, one padded
+//!   slot each, summed at the end: the threads chapter's fix.
+//! - actors: `actors_hand_rolled::count` with `ActorTell`, one message per
+//!   increment to the counter actor.
+//! - async: `actors_hand_rolled::count` with `Atomic`: 4 tokio tasks and one
+//!   shared `AtomicU64`. No chapter has a sharded counter on tokio tasks.
+//!
+//! # Left out on purpose
+//!
+//! - `threads_counters::racy` (loses updates), `mutex`, `atomic` and
+//!   `sharded_packed`: the threads chapter's steps towards `sharded_padded`,
+//!   the one it recommends; `actors_hand_rolled::count` with `Mutex` or
+//!   `ActorAsk`, and `async_blocking::count_with_std_mutex`: the same
+//!   tasks with a lock, or a slower actor, where an atomic or a told actor is
+//!   the chapter's choice.
+//! - `processes_shared_memory::count_in_processes`: it needs the path of a
+//!   worker executable of its own crate, which this harness does not build.
+//! - `csp_fan_out_fan_in::crack_prefilled`: the channels chapter's second
+//!   pool, the crack's channels cell is its dispatcher pool, `crack_pool`.
+//! - The call center: only the Introduction (`intro_call_center`) has a
+//!   function for it, so it would be a problem with one cell.
+//! - The broker for any problem but the door knock: the queues chapter's
+//!   worker only sleeps a task's cost, which is a door's wait and no other
+//!   problem's work.
+//!
+//! # What the tests and the CLI need
+//!
+//! python3 with the ffi chapter's extension built (the Python + Rust cell),
+//! and a RabbitMQ at `AMQP_URL` or `support_broker`'s default URL (the
+//! broker cell). Without either, [`Kit::new`] fails with one line naming
+//! what is missing, and so do the tests that need it; the CLI's
+//! `--no-python` and `--no-broker` leave those cells out.
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
@@ -102,11 +144,12 @@ pub enum Strategy {
     Processes,
     Actors,
     Async,
+    Broker,
     PythonRust,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 8] = [
+    pub const ALL: [Strategy; 9] = [
         Strategy::Sequential,
         Strategy::Threads,
         Strategy::Rayon,
@@ -114,6 +157,7 @@ impl Strategy {
         Strategy::Processes,
         Strategy::Actors,
         Strategy::Async,
+        Strategy::Broker,
         Strategy::PythonRust,
     ];
 
@@ -127,6 +171,7 @@ impl Strategy {
             Strategy::Processes => "processes",
             Strategy::Actors => "actors",
             Strategy::Async => "async",
+            Strategy::Broker => "broker",
             Strategy::PythonRust => "python-rust",
         }
     }
@@ -136,14 +181,13 @@ impl Strategy {
         Strategy::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// Whether part of the work runs in other processes, whose memory a
-    /// peak of this process's resident memory does not count.
+    /// Whether part of the work runs in worker processes this process
+    /// starts, whose memory its own peak does not count.
     pub fn uses_other_processes(self) -> bool {
         matches!(self, Strategy::Processes | Strategy::PythonRust)
     }
 }
 
-// ANCHOR: cells
 /// One filled cell of the problem × strategy table: the chapter function
 /// that solves it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,46 +209,29 @@ const fn cell(problem: Problem, strategy: Strategy, function: &'static str) -> C
 use Problem::*;
 use Strategy::*;
 
+// ANCHOR: cells
 /// Every filled cell; any pair not listed has no chapter function.
-pub const CELLS: [Cell; 21] = [
-    cell(
-        BuildingSearch,
-        Sequential,
-        "intro_building_search::sequential",
-    ),
+#[rustfmt::skip]
+pub const CELLS: [Cell; 22] = [
+    cell(BuildingSearch, Sequential, "intro_building_search::sequential"),
     cell(BuildingSearch, Threads, "intro_building_search::fixed_pool"),
     cell(BuildingSearch, Rayon, "rayon_building_search::find_any"),
-    cell(
-        CryptoCrack,
-        Sequential,
-        "intro_crypto_crack::crack_sequential",
-    ),
+    cell(CryptoCrack, Sequential, "intro_crypto_crack::crack_sequential"),
     cell(CryptoCrack, Threads, "intro_crypto_crack::crack"),
     cell(CryptoCrack, Rayon, "rayon_crypto_crack::crack_find_any"),
     cell(CryptoCrack, Channels, "csp_fan_out_fan_in::crack_pool"),
-    cell(
-        DoorKnock,
-        Sequential,
-        "intro_door_knock::knock_sequentially",
-    ),
+    cell(DoorKnock, Sequential, "intro_door_knock::knock_sequentially"),
     cell(DoorKnock, Threads, "intro_door_knock::knock_with_threads"),
     cell(DoorKnock, Async, "async_door_knock::knock_with_tasks"),
-    cell(Counter, Sequential, "threads_counters::atomic (one thread)"),
-    cell(Counter, Threads, "threads_counters::atomic"),
+    cell(DoorKnock, Broker, "queues_work_queue::run"),
+    cell(Counter, Sequential, "threads_counters::sharded_padded, one thread"),
+    cell(Counter, Threads, "threads_counters::sharded_padded"),
     cell(Counter, Actors, "actors_hand_rolled::count (actor-tell)"),
-    cell(Counter, Async, "async_blocking::count_with_std_mutex"),
-    cell(
-        FullyLoaded,
-        Sequential,
-        "processes_fully_loaded::sequential",
-    ),
+    cell(Counter, Async, "actors_hand_rolled::count (atomic)"),
+    cell(FullyLoaded, Sequential, "processes_fully_loaded::sequential"),
     cell(FullyLoaded, Threads, "processes_fully_loaded::threads"),
     cell(FullyLoaded, Rayon, "processes_fully_loaded::rayon"),
-    cell(
-        FullyLoaded,
-        Processes,
-        "processes_fully_loaded::process_pool",
-    ),
+    cell(FullyLoaded, Processes, "processes_fully_loaded::process_pool"),
     cell(FullyLoaded, PythonRust, "ffi_fully_loaded (rust-rayon way)"),
     cell(Shoemaker, Channels, "intro_shoemaker_elves::Pipeline::run"),
     cell(Shoemaker, Actors, "actors_pizzeria::run"),
@@ -358,31 +385,122 @@ pub fn peak_rss_kib() -> Option<i64> {
     async_door_knock::kib_field(&status, "VmHWM:").map(|bytes| bytes / 1024)
 }
 
+/// What the services a kit starts are: the Python harness, the broker's
+/// connections, both or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needs {
+    /// python3 with the ffi chapter's extension, for the Python + Rust cell.
+    pub python: bool,
+    /// A RabbitMQ, for the broker cell.
+    pub broker: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs {
+        python: true,
+        broker: true,
+    };
+    pub const NONE: Needs = Needs {
+        python: false,
+        broker: false,
+    };
+
+    /// What the one cell of `strategy` needs.
+    pub fn of(strategy: Strategy) -> Needs {
+        Needs {
+            python: strategy == PythonRust,
+            broker: strategy == Broker,
+        }
+    }
+}
+
+/// The broker cell's connections, opened once: one producer, and one
+/// consumer connection per door of the largest door knock the kit runs
+/// ([`BROKER_CONSUMERS`]).
+struct BrokerLink {
+    producer: lapin::Connection,
+    consumers: Vec<lapin::Connection>,
+}
+
+/// How many consumer connections the kit opens: one per door of the
+/// benches' door knock, as the threads cell starts one thread per door and
+/// the async cell one task per door. Each door's 2 ms wait then has a
+/// consumer of its own, so the cell measures what the broker adds to a job
+/// that only waits (a publish, a delivery and an ack per door), not a
+/// shortage of workers; with one consumer per core, two cores would knock
+/// two doors at a time, as slowly as a pool of two threads.
+pub const BROKER_CONSUMERS: usize = 20;
+
 /// What the cells share and should not start inside a timed run: a tokio
-/// runtime, and the Python harness when the Python cell is wanted.
+/// runtime, the Python harness and the broker's connections when wanted.
 pub struct Kit {
     pub cores: usize,
     runtime: tokio::runtime::Runtime,
     python: Option<ffi_fully_loaded::Harness>,
+    broker: Option<BrokerLink>,
 }
 
 impl Kit {
-    /// A kit for `cores` workers; starts the Python harness only if
-    /// `with_python` (it needs python3 and the built extension).
-    pub fn new(cores: usize, with_python: bool) -> Result<Kit, String> {
-        let python = if with_python {
-            Some(ffi_fully_loaded::Harness::start(cores)?)
+    /// A kit for `cores` workers, with the services `needs` asks for:
+    /// fails with one line naming what is missing (python3 and the built
+    /// extension; a RabbitMQ at `AMQP_URL` or the default URL).
+    pub fn new(cores: usize, needs: Needs) -> Result<Kit, String> {
+        let python = if needs.python {
+            let harness = ffi_fully_loaded::Harness::start(cores);
+            let why =
+                |e| format!("the Python + Rust cell needs python3 and the built extension: {e}");
+            Some(harness.map_err(why)?)
+        } else {
+            None
+        };
+        let runtime = actors_hand_rolled::runtime();
+        let broker = if needs.broker {
+            Some(runtime.block_on(async {
+                let producer = support_broker::connect("choosing-shootout-producer").await;
+                let consumers = queues_work_queue::connect_consumers(BROKER_CONSUMERS).await;
+                // The error names RabbitMQ, where it was looked for and what to do.
+                Ok::<_, String>(BrokerLink {
+                    producer: producer.map_err(|e| e.to_string())?,
+                    consumers: consumers.map_err(|e| e.to_string())?,
+                })
+            })?)
         } else {
             None
         };
         Ok(Kit {
             cores,
-            runtime: actors_hand_rolled::runtime(),
+            runtime,
             python,
+            broker,
         })
     }
 
     // ANCHOR: solve
+    /// Runs one cell at `size` through its chapter's public function.
+    /// `None` for an empty cell, or for a cell whose service (Python, the
+    /// broker) this kit did not start.
+    pub fn solve(
+        &mut self,
+        problem: Problem,
+        strategy: Strategy,
+        size: u64,
+    ) -> Option<Result<Answer, String>> {
+        find(problem, strategy)?;
+        match problem {
+            BuildingSearch => Some(Ok(Kit::search_building(
+                strategy,
+                size,
+                marked_room(size),
+                self.cores,
+            ))),
+            CryptoCrack => Some(self.crack(strategy, size)),
+            DoorKnock => self.knock(strategy, size as usize),
+            Counter => Some(Ok(self.count(strategy, size))),
+            FullyLoaded => self.load_fully(strategy, size),
+            Shoemaker => Some(Ok(self.make_shoes(strategy, size))),
+        }
+    }
+
     /// The building search's cells, with the mark on any room (`solve`
     /// puts it three quarters in; the tests move it).
     pub fn search_building(strategy: Strategy, rooms: u64, marked: u64, workers: usize) -> Answer {
@@ -395,109 +513,146 @@ impl Kit {
             _ => unreachable!("listed in CELLS"),
         })
     }
+    // ANCHOR_END: solve
 
-    /// Runs one cell at `size` through its chapter's public function.
-    /// `None` for an empty cell, or for the Python cell without Python.
-    pub fn solve(
-        &mut self,
-        problem: Problem,
-        strategy: Strategy,
-        size: u64,
-    ) -> Option<Result<Answer, String>> {
-        find(problem, strategy)?;
-        let workers = self.cores;
-        Some(match problem {
-            BuildingSearch => Ok(Kit::search_building(
-                strategy,
-                size,
-                marked_room(size),
-                workers,
+    /// The crypto crack's cells: password number `index` of four letters.
+    fn crack(&self, strategy: Strategy, index: u64) -> Result<Answer, String> {
+        let target = sha256(candidate(index, PASSWORD_LENGTH).as_bytes());
+        let (length, workers) = (PASSWORD_LENGTH, self.cores);
+        Ok(Answer::Password(match strategy {
+            Sequential => intro_crypto_crack::crack_sequential(&target, length).password,
+            Threads => intro_crypto_crack::crack(&target, length, workers).password,
+            Rayon => rayon_crypto_crack::crack_find_any(&target, length),
+            Channels => {
+                let block = csp_fan_out_fan_in::DEFAULT_BLOCK;
+                csp_fan_out_fan_in::crack_pool(&target, length, workers, block)
+                    .map_err(|e| format!("{e:?}"))?
+                    .password
+            }
+            _ => unreachable!("listed in CELLS"),
+        }))
+    }
+
+    /// The door knock's cells; `None` for the broker's without a broker.
+    fn knock(&self, strategy: Strategy, doors: usize) -> Option<Result<Answer, String>> {
+        let answered = match strategy {
+            Sequential => Ok(intro_door_knock::knock_sequentially(doors, DOOR_WAIT)),
+            Threads => {
+                intro_door_knock::knock_with_threads(doors, DOOR_WAIT).map_err(|e| e.to_string())
+            }
+            Async => Ok(self
+                .runtime
+                .block_on(async_door_knock::knock_with_tasks(doors, DOOR_WAIT))),
+            Broker => self.knock_through_broker(doors)?,
+            _ => unreachable!("listed in CELLS"),
+        };
+        Some(answered.map(|mut doors| {
+            doors.sort_unstable(); // concurrent knocks answer in any order
+            Answer::Doors(doors)
+        }))
+    }
+
+    /// Each door a task of the queues chapter's work queue that costs the
+    /// door's wait, one consumer connection per door, a prefetch of one; the
+    /// doors that answered are the task ids the workers report done.
+    fn knock_through_broker(&self, doors: usize) -> Option<Result<Vec<usize>, String>> {
+        let link = self.broker.as_ref()?;
+        let Some(consumers) = link.consumers.get(..doors) else {
+            let opened = link.consumers.len();
+            return Some(Err(format!(
+                "{doors} doors need {doors} consumers; the kit opened {opened}"
+            )));
+        };
+        let cost_ms = DOOR_WAIT.as_millis() as u64;
+        let tasks: Vec<_> = (0..doors as u64)
+            .map(|id| queues_work_queue::Task { id, cost_ms })
+            .collect();
+        let prefetch = queues_work_queue::Prefetch::Limit(1);
+        let run = queues_work_queue::run(&link.producer, consumers, prefetch, &tasks, &[]);
+        Some(match self.runtime.block_on(run) {
+            Err(e) => Err(format!("the work queue failed: {e}")),
+            Ok(report) if report.left_in_work_queue > 0 || !report.dead.is_empty() => Err(format!(
+                "{} tasks left in the queue, {} dead-lettered",
+                report.left_in_work_queue,
+                report.dead.len()
             )),
-            CryptoCrack => {
-                let target = sha256(candidate(size, PASSWORD_LENGTH).as_bytes());
-                let length = PASSWORD_LENGTH;
-                Ok(Answer::Password(match strategy {
-                    Sequential => intro_crypto_crack::crack_sequential(&target, length).password,
-                    Threads => intro_crypto_crack::crack(&target, length, workers).password,
-                    Rayon => rayon_crypto_crack::crack_find_any(&target, length),
-                    Channels => {
-                        let block = csp_fan_out_fan_in::DEFAULT_BLOCK;
-                        match csp_fan_out_fan_in::crack_pool(&target, length, workers, block) {
-                            Ok(outcome) => outcome.password,
-                            Err(e) => return Some(Err(format!("{e:?}"))),
-                        }
-                    }
-                    _ => unreachable!("listed in CELLS"),
-                }))
-            }
-            DoorKnock => {
-                let doors = size as usize;
-                let mut answered = match strategy {
-                    Sequential => Ok(intro_door_knock::knock_sequentially(doors, DOOR_WAIT)),
-                    Threads => intro_door_knock::knock_with_threads(doors, DOOR_WAIT)
-                        .map_err(|e| e.to_string()),
-                    Async => Ok(self
-                        .runtime
-                        .block_on(async_door_knock::knock_with_tasks(doors, DOOR_WAIT))),
-                    _ => unreachable!("listed in CELLS"),
-                };
-                if let Ok(doors) = &mut answered {
-                    doors.sort_unstable(); // concurrent knocks answer in any order
-                }
-                answered.map(Answer::Doors)
-            }
-            Counter => {
-                let tasks = COUNTER_TASKS;
-                Ok(Answer::Count(match strategy {
-                    Sequential => threads_counters::atomic(1, tasks * size),
-                    Threads => threads_counters::atomic(tasks as usize, size),
-                    Actors => self.runtime.block_on(actors_hand_rolled::count(
-                        actors_hand_rolled::Strategy::ActorTell,
-                        tasks,
-                        size,
-                        MAILBOX,
-                    )),
-                    Async => self.runtime.block_on(async_blocking::count_with_std_mutex(
-                        tasks as usize,
-                        size as usize,
-                    )) as u64,
-                    _ => unreachable!("listed in CELLS"),
-                }))
-            }
-            FullyLoaded => {
-                let tasks = processes_fully_loaded::tasks(workers as u64, size);
-                let hex = |digests: Vec<intro_crypto_crack::Digest>| {
-                    Answer::Digests(digests.iter().map(to_hex).collect())
-                };
-                match strategy {
-                    Sequential => Ok(hex(processes_fully_loaded::sequential(&tasks))),
-                    Threads => Ok(hex(processes_fully_loaded::threads(&tasks))),
-                    Rayon => Ok(hex(processes_fully_loaded::rayon(&tasks))),
-                    Processes => processes_fully_loaded::process_pool(&tasks, workers)
-                        .map(|(digests, _start_up)| hex(digests))
-                        .map_err(|e| e.to_string()),
-                    PythonRust => {
-                        let python = self.python.as_mut()?;
-                        python
-                            .run("rust-rayon", workers as u64, size)
-                            .map(|run| Answer::Digests(run.digests))
-                    }
-                    _ => unreachable!("listed in CELLS"),
-                }
-            }
-            Shoemaker => Ok(match strategy {
-                Channels => {
-                    let pipeline = actors_pizzeria::as_pipeline(&shop());
-                    let report = pipeline.run(size);
-                    delivered(report.finished.into_iter().map(|s| (s.id, s.log)).collect())
-                }
-                Actors => {
-                    let day = self.runtime.block_on(actors_pizzeria::run(&shop(), size));
-                    delivered(day.delivered.into_iter().map(|p| (p.id, p.log)).collect())
-                }
-                _ => unreachable!("listed in CELLS"),
-            }),
+            Ok(report) => Ok(report
+                .workers
+                .iter()
+                .flat_map(|worker| worker.done.iter().map(|&id| id as usize))
+                .collect()),
         })
     }
-    // ANCHOR_END: solve
+
+    /// The counter's cells: 4 tasks each add 1 `increments` times (the
+    /// crate's documentation says what each cell is).
+    fn count(&self, strategy: Strategy, increments: u64) -> Answer {
+        let tasks = COUNTER_TASKS;
+        let on_tokio = |way| {
+            let counting = actors_hand_rolled::count(way, tasks, increments, MAILBOX);
+            self.runtime.block_on(counting)
+        };
+        Answer::Count(match strategy {
+            Sequential => threads_counters::sharded_padded(1, tasks * increments),
+            Threads => threads_counters::sharded_padded(tasks as usize, increments),
+            Actors => on_tokio(actors_hand_rolled::Strategy::ActorTell),
+            Async => on_tokio(actors_hand_rolled::Strategy::Atomic),
+            _ => unreachable!("listed in CELLS"),
+        })
+    }
+
+    /// Fully loaded's cells: one chain of `rounds` per core; `None` for the
+    /// Python cell without the harness.
+    fn load_fully(&mut self, strategy: Strategy, rounds: u64) -> Option<Result<Answer, String>> {
+        let workers = self.cores;
+        let tasks = processes_fully_loaded::tasks(workers as u64, rounds);
+        let hex = |digests: Vec<intro_crypto_crack::Digest>| {
+            Answer::Digests(digests.iter().map(to_hex).collect())
+        };
+        Some(match strategy {
+            Sequential => Ok(hex(processes_fully_loaded::sequential(&tasks))),
+            Threads => Ok(hex(processes_fully_loaded::threads(&tasks))),
+            Rayon => Ok(hex(processes_fully_loaded::rayon(&tasks))),
+            Processes => processes_fully_loaded::process_pool(&tasks, workers)
+                .map(|(digests, _start_up)| hex(digests))
+                .map_err(|e| e.to_string()),
+            PythonRust => {
+                let python = self.python.as_mut()?;
+                python
+                    .run("rust-rayon", workers as u64, rounds)
+                    .map(|run| Answer::Digests(run.digests))
+            }
+            _ => unreachable!("listed in CELLS"),
+        })
+    }
+
+    /// The shoemaker's cells: `orders` through the same shop.
+    fn make_shoes(&self, strategy: Strategy, orders: u64) -> Answer {
+        match strategy {
+            Channels => {
+                let pipeline = actors_pizzeria::as_pipeline(&shop());
+                let report = pipeline.run(orders);
+                delivered(report.finished.into_iter().map(|s| (s.id, s.log)).collect())
+            }
+            Actors => {
+                let day = self.runtime.block_on(actors_pizzeria::run(&shop(), orders));
+                delivered(day.delivered.into_iter().map(|p| (p.id, p.log)).collect())
+            }
+            _ => unreachable!("listed in CELLS"),
+        }
+    }
+}
+
+impl Drop for Kit {
+    /// Closes the broker's connections politely, so that RabbitMQ does not
+    /// log them as lost.
+    fn drop(&mut self) {
+        if let Some(link) = self.broker.take() {
+            self.runtime.block_on(async {
+                for connection in link.consumers.iter().chain([&link.producer]) {
+                    support_broker::close(connection).await;
+                }
+            });
+        }
+    }
 }

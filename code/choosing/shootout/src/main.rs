@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use choosing_shootout::{
-    Cell, Kit, Problem, Strategy, cells_of, expected, find, peak_rss_kib, wrong_answer,
+    Cell, Kit, Needs, Problem, Strategy, cells_of, expected, find, peak_rss_kib, wrong_answer,
 };
 use clap::Parser;
 
@@ -19,9 +19,12 @@ struct Args {
     /// Use the tests' small sizes instead of the benches' sizes.
     #[arg(long)]
     small: bool,
-    /// Leave out the Python cell (it needs python3).
+    /// Leave out the Python cell (it needs python3 and the built extension).
     #[arg(long)]
     no_python: bool,
+    /// Leave out the broker cell (it needs a RabbitMQ at AMQP_URL).
+    #[arg(long)]
+    no_broker: bool,
     /// Internal: run one cell (PROBLEM/STRATEGY) once and print this
     /// process's peak resident memory in KiB.
     #[arg(long, hide = true, value_parser = parse_cell)]
@@ -58,7 +61,7 @@ fn run_one_cell(problem: Problem, strategy: Strategy, small: bool) -> ! {
             "no chapter function for {problem:?} × {strategy:?}"
         ))
     };
-    let mut kit = Kit::new(cores, strategy == Strategy::PythonRust).unwrap_or_else(|e| fail(&e));
+    let mut kit = Kit::new(cores, Needs::of(strategy)).unwrap_or_else(|e| fail(&e));
     let size = size_of(problem, small);
     let want = expected(problem, size, cores);
     let Some(answer) = kit.solve(problem, strategy, size) else {
@@ -137,10 +140,14 @@ fn main() {
         run_one_cell(problem, strategy, args.small);
     }
     let cores = support_kit::cores();
-    let mut kit = match Kit::new(cores, !args.no_python) {
+    let needs = Needs {
+        python: !args.no_python,
+        broker: !args.no_broker,
+    };
+    let mut kit = match Kit::new(cores, needs) {
         Ok(kit) => kit,
         Err(e) => {
-            eprintln!("cannot start the Python harness ({e}); try --no-python");
+            eprintln!("error: {e} (or leave the cell out: --no-python, --no-broker)");
             std::process::exit(1);
         }
     };
@@ -173,7 +180,7 @@ fn main() {
                 memory.push('+');
             }
             rows.push(format!(
-                "  {:<12} {:<40} {:>9} {:>8.2} {:>10}  yes",
+                "  {:<12} {:<45} {:>9} {:>8.2} {:>10}  yes",
                 cell.strategy.name(),
                 cell.function,
                 support_kit::human_duration(took),
@@ -201,7 +208,7 @@ fn main() {
             want.summary()
         );
         println!(
-            "  {:<12} {:<40} {:>9} {:>8} {:>10}  same answer",
+            "  {:<12} {:<45} {:>9} {:>8} {:>10}  same answer",
             "strategy", "chapter function", "time", "speed-up", "peak RSS"
         );
         for row in rows {

@@ -1,5 +1,6 @@
 use choosing_shootout::{
-    Answer, CELLS, Kit, PASSWORD_LENGTH, Problem, Strategy, cells_of, chain_hex, expected, find,
+    Answer, CELLS, Kit, Needs, PASSWORD_LENGTH, Problem, Strategy, cells_of, chain_hex, expected,
+    find,
 };
 
 procspawn::enable_test_support!();
@@ -29,11 +30,12 @@ fn every_problem_has_cells_to_compare() {
 /// Every filled cell gives the answer the problem's definition gives (the
 /// room marked, the password hashed, every door, tasks × increments, every
 /// order through every stage in order), which is the sequential answer
-/// where there is a sequential cell.
+/// where there is a sequential cell. It needs python3 with the built
+/// extension and a RabbitMQ, and fails naming whichever is missing.
 #[test]
 fn every_strategy_gives_the_same_answer_on_every_problem() {
     let cores = support_kit::cores().max(2);
-    let mut kit = Kit::new(cores, true).expect("python3 and the built extension");
+    let mut kit = Kit::new(cores, Needs::ALL).unwrap_or_else(|e| panic!("{e}"));
     for problem in Problem::ALL {
         for size in [problem.test_size(), problem.test_size() + 7] {
             let want = expected(problem, size, cores);
@@ -55,7 +57,7 @@ fn every_strategy_gives_the_same_answer_on_every_problem() {
 
 #[test]
 fn empty_cells_are_empty() {
-    let mut kit = Kit::new(2, false).expect("a kit without python");
+    let mut kit = Kit::new(2, Needs::NONE).expect("a kit without services");
     for problem in Problem::ALL {
         for strategy in Strategy::ALL {
             if find(problem, strategy).is_none() {
@@ -63,10 +65,16 @@ fn empty_cells_are_empty() {
             }
         }
     }
-    // Without the harness, the Python cell is skipped rather than failed.
+    // A kit asked for neither service runs neither cell; a kit that was
+    // asked for one and could not start it fails instead (tests/cli.rs).
     let size = Problem::FullyLoaded.test_size();
     assert!(
         kit.solve(Problem::FullyLoaded, Strategy::PythonRust, size)
+            .is_none()
+    );
+    let size = Problem::DoorKnock.test_size();
+    assert!(
+        kit.solve(Problem::DoorKnock, Strategy::Broker, size)
             .is_none()
     );
 }
@@ -83,7 +91,7 @@ fn empty_cells_are_empty() {
 #[test]
 fn every_counter_cell_loses_nothing_while_its_tasks_overlap() {
     let cores = support_kit::cores().max(2);
-    let mut kit = Kit::new(cores, false).expect("a kit without python");
+    let mut kit = Kit::new(cores, Needs::NONE).expect("a kit without services");
     let size = Problem::Counter.test_size();
     let want = expected(Problem::Counter, size, cores);
     for round in 1..=COUNTER_REPEATS {
@@ -105,7 +113,7 @@ fn every_counter_cell_loses_nothing_while_its_tasks_overlap() {
 #[test]
 fn every_crypto_crack_cell_finds_the_password_wherever_it_is() {
     let cores = support_kit::cores().max(2);
-    let mut kit = Kit::new(cores, false).expect("a kit without python");
+    let mut kit = Kit::new(cores, Needs::NONE).expect("a kit without services");
     let total = intro_crypto_crack::candidates(PASSWORD_LENGTH);
     let chunk = intro_crypto_crack::CHUNK;
     let block = csp_fan_out_fan_in::DEFAULT_BLOCK;
