@@ -78,6 +78,8 @@ fn with_the_default_timeout_a_killed_workers_task_stays_hidden() {
     // B is up and consuming once it has finished a task sent after the kill.
     run_client(&space, &["hold", "after", "0"], Duration::from_secs(60)).unwrap();
     assert_eq!(space.count("done", "after").unwrap(), 1);
+    // Five seconds more: with FAST's 2-second timeout the task would be back.
+    std::thread::sleep(Duration::from_secs(5));
     assert_eq!(
         space.count("runs", "held").unwrap(),
         1,
