@@ -61,6 +61,36 @@ fn queue_key(text: &str) -> Result<String, String> {
 fn table(args: &TableArgs) -> Result<(), Error> {
     let url = redis_url();
     connect(&url)?;
+    // Each row starts and kills Python workers: seconds each. The bar shows
+    // on a terminal only; the table is printed once every row is in.
+    let bar = support_kit::progress(args.timeouts.len() as u64 + 1, "kills");
+    let mut rows = Vec::new();
+    for &timeout in &args.timeouts {
+        let space = Namespace::fresh(&url, "table");
+        let visibility = Visibility {
+            timeout: Duration::from_secs(timeout),
+            sweep: Duration::from_secs(args.sweep),
+        };
+        let seen = kill_and_recover(&space, visibility, args.quick as usize)?;
+        let quick = seen.quick_done.iter().filter(|&&n| n >= 1).count();
+        rows.push(format!(
+            "| {timeout} s | {} | {} | {quick} of {} | {:.1} s | {:.1} s |",
+            seen.runs,
+            seen.done,
+            args.quick,
+            seen.kill_to_done.as_secs_f64(),
+            seen.start_to_restart.as_secs_f64()
+        ));
+        bar.inc(1);
+    }
+    let space = Namespace::fresh(&url, "overlap");
+    let visibility = Visibility {
+        timeout: Duration::from_secs(args.timeouts[0]),
+        sweep: Duration::from_secs(args.sweep),
+    };
+    let (runs, done) = overlap(&space, visibility)?;
+    bar.finish_and_clear();
+
     println!(
         "Python Celery on a Redis broker: worker A killed (SIGKILL) mid-task, worker B started after it"
     );
@@ -73,29 +103,9 @@ fn table(args: &TableArgs) -> Result<(), Error> {
         "| visibility timeout | held task runs | finished | quick tasks finished | kill to finish | start to restart |"
     );
     println!("|---:|---:|---:|---:|---:|---:|");
-    for &timeout in &args.timeouts {
-        let space = Namespace::fresh(&url, "table");
-        let visibility = Visibility {
-            timeout: Duration::from_secs(timeout),
-            sweep: Duration::from_secs(args.sweep),
-        };
-        let seen = kill_and_recover(&space, visibility, args.quick as usize)?;
-        let quick = seen.quick_done.iter().filter(|&&n| n >= 1).count();
-        println!(
-            "| {timeout} s | {} | {} | {quick} of {} | {:.1} s | {:.1} s |",
-            seen.runs,
-            seen.done,
-            args.quick,
-            seen.kill_to_done.as_secs_f64(),
-            seen.start_to_restart.as_secs_f64()
-        );
+    for row in rows {
+        println!("{row}");
     }
-    let space = Namespace::fresh(&url, "overlap");
-    let visibility = Visibility {
-        timeout: Duration::from_secs(args.timeouts[0]),
-        sweep: Duration::from_secs(args.sweep),
-    };
-    let (runs, done) = overlap(&space, visibility)?;
     println!();
     println!(
         "no kill, two workers, a task longer than the {} s timeout: it ran {runs} times, finished {done} times",
