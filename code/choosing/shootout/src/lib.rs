@@ -105,7 +105,9 @@ impl Problem {
     }
 
     /// The size the benches measure: the sequential run takes a few tens of
-    /// milliseconds on the development machine.
+    /// milliseconds on the development machine, except the counter's, about
+    /// one millisecond: at ten times the size its actor cell would take
+    /// several seconds a run.
     pub fn bench_size(self) -> u64 {
         match self {
             Problem::BuildingSearch => 8_000_000,
@@ -210,7 +212,9 @@ use Problem::*;
 use Strategy::*;
 
 // ANCHOR: cells
-/// Every filled cell; any pair not listed has no chapter function.
+/// Every filled cell, one chapter function each. A pair not listed has no
+/// chapter function this harness can call as it is, or one left out on
+/// purpose (the crate's documentation says which, and why).
 #[rustfmt::skip]
 pub const CELLS: [Cell; 22] = [
     cell(BuildingSearch, Sequential, "intro_building_search::sequential"),
@@ -381,8 +385,72 @@ pub fn marked_room(rooms: u64) -> u64 {
 /// The highest resident memory of this process so far, in KiB
 /// (`VmHWM` in `/proc/self/status`; Linux only).
 pub fn peak_rss_kib() -> Option<i64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    peak_rss_kib_of("self")
+}
+
+/// The highest resident memory so far of process `pid` (a number, or
+/// `self`), in KiB; `None` once it has exited, or off Linux.
+pub fn peak_rss_kib_of(pid: &str) -> Option<i64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     async_door_knock::kib_field(&status, "VmHWM:").map(|bytes| bytes / 1024)
+}
+
+/// The ids of this process's live child processes, from the parent id in
+/// each `/proc/<pid>/stat` (Linux only; empty elsewhere).
+pub fn child_pids() -> Vec<u32> {
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let parent_of = |pid: u32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command name in parentheses: the state, then the parent's id.
+        let (_, rest) = stat.rsplit_once(')')?;
+        rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| parent_of(pid) == Some(me))
+        .collect()
+}
+
+/// Watches this process's children while `work` runs, reading each one's
+/// peak resident memory every millisecond and once more when `work` is
+/// done, and returns `work`'s result with the children's peaks summed in
+/// KiB (`None` if no child was seen). A lower bound: a child that grew in
+/// its last millisecond before exiting is counted a little low, and one that
+/// lived less than a millisecond may not be seen at all.
+pub fn with_children_peak<T>(work: impl FnOnce() -> T) -> (T, Option<i64>) {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let done = AtomicBool::new(false);
+    let mut peaks: HashMap<u32, i64> = HashMap::new();
+    let sample = |peaks: &mut HashMap<u32, i64>| {
+        for pid in child_pids() {
+            if let Some(kib) = peak_rss_kib_of(&pid.to_string()) {
+                let peak = peaks.entry(pid).or_insert(0);
+                *peak = (*peak).max(kib);
+            }
+        }
+    };
+    let result = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut peaks = HashMap::new();
+            while !done.load(Ordering::Acquire) {
+                sample(&mut peaks);
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            peaks
+        });
+        let result = work();
+        done.store(true, Ordering::Release);
+        (result, watcher.join().expect("the watcher does not panic"))
+    });
+    let (result, seen) = result;
+    peaks.extend(seen);
+    sample(&mut peaks); // children still alive now, such as Python's
+    let total = (!peaks.is_empty()).then(|| peaks.values().sum());
+    (result, total)
 }
 
 /// What the services a kit starts are: the Python harness, the broker's

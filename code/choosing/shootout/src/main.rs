@@ -4,7 +4,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use choosing_shootout::{
-    Cell, Kit, Needs, Problem, Strategy, cells_of, expected, find, peak_rss_kib, wrong_answer,
+    Cell, Kit, Needs, Problem, Strategy, cells_of, expected, find, peak_rss_kib,
+    with_children_peak, wrong_answer,
 };
 use clap::Parser;
 
@@ -26,7 +27,7 @@ struct Args {
     #[arg(long)]
     no_broker: bool,
     /// Internal: run one cell (PROBLEM/STRATEGY) once and print this
-    /// process's peak resident memory in KiB.
+    /// process's peak resident memory in KiB, then its children's (-1: none).
     #[arg(long, hide = true, value_parser = parse_cell)]
     cell: Option<(Problem, Strategy)>,
 }
@@ -53,7 +54,8 @@ fn fail(message: &str) -> ! {
 }
 
 /// The child's side of the memory column: one run of one cell in a fresh
-/// process, its answer checked, then the process's peak resident memory.
+/// process, its answer checked, then the process's peak resident memory and
+/// that of the worker processes it started, summed.
 fn run_one_cell(problem: Problem, strategy: Strategy, small: bool) -> ! {
     let cores = support_kit::cores();
     let Some(cell) = find(problem, strategy) else {
@@ -64,18 +66,28 @@ fn run_one_cell(problem: Problem, strategy: Strategy, small: bool) -> ! {
     let mut kit = Kit::new(cores, Needs::of(strategy)).unwrap_or_else(|e| fail(&e));
     let size = size_of(problem, small);
     let want = expected(problem, size, cores);
-    let Some(answer) = kit.solve(problem, strategy, size) else {
+    // Only cells that start worker processes are watched: the watching
+    // thread would add its own memory to every other cell's peak.
+    let (answer, children) = if strategy.uses_other_processes() {
+        with_children_peak(|| kit.solve(problem, strategy, size))
+    } else {
+        (kit.solve(problem, strategy, size), None)
+    };
+    let Some(answer) = answer else {
         fail("the cell did not run")
     };
     if let Some(complaint) = wrong_answer(cell, size, &answer, &want) {
         fail(&complaint);
     }
-    println!("{}", peak_rss_kib().unwrap_or(-1));
+    let (me, children) = (peak_rss_kib().unwrap_or(-1), children.unwrap_or(-1));
+    println!("{me} {children}");
     std::process::exit(0)
 }
 
 /// The peak resident memory of a fresh process that ran the cell once, or
-/// `?` where it cannot be read; the child's error line if it failed.
+/// `?` where it cannot be read, with `+` and its worker processes' peaks
+/// where it started any (a bare `+`: they could not be read); the child's
+/// error line if it failed.
 fn peak_memory(problem: Problem, strategy: Strategy, small: bool) -> Result<String, String> {
     let cell = format!("{}/{}", problem.name(), strategy.name());
     let mut child = Command::new(std::env::current_exe().expect("this program's path"));
@@ -91,9 +103,16 @@ fn peak_memory(problem: Problem, strategy: Strategy, small: bool) -> Result<Stri
         let line = stderr.lines().next().unwrap_or("no message");
         return Err(format!("the memory run of {cell}: {line}"));
     }
-    let kib = String::from_utf8_lossy(&out.stdout).trim().parse::<i64>();
-    Ok(match kib {
-        Ok(kib) if kib > 0 => format!("{:.1} MiB", kib as f64 / 1024.0),
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kib: Vec<i64> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let mib = |kib: i64| format!("{:.1}", kib as f64 / 1024.0);
+    Ok(match kib[..] {
+        [me, _] if me > 0 && !strategy.uses_other_processes() => format!("{} MiB", mib(me)),
+        [me, children] if me > 0 && children > 0 => format!("{}+{} MiB", mib(me), mib(children)),
+        [me, _] if me > 0 => format!("{} MiB+", mib(me)),
         _ => "?".to_string(),
     })
 }
@@ -172,15 +191,12 @@ fn main() {
             };
             let baseline = *baseline.get_or_insert(took);
             let speed_up = baseline.as_secs_f64() / took.as_secs_f64();
-            let mut memory = peak_memory(problem, cell.strategy, args.small).unwrap_or_else(|e| {
+            let memory = peak_memory(problem, cell.strategy, args.small).unwrap_or_else(|e| {
                 bar.finish_and_clear();
                 fail(&e)
             });
-            if cell.strategy.uses_other_processes() {
-                memory.push('+');
-            }
             rows.push(format!(
-                "  {:<12} {:<45} {:>9} {:>8.2} {:>10}  yes",
+                "  {:<12} {:<45} {:>9} {:>8.2} {:>13}  yes",
                 cell.strategy.name(),
                 cell.function,
                 support_kit::human_duration(took),
@@ -195,9 +211,8 @@ fn main() {
         "{cores} cores; median of {} runs per cell; speed-up against the first row",
         args.runs
     );
-    println!(
-        "peak RSS: of a fresh process that ran the cell once (+: worker processes not counted)"
-    );
+    println!("peak RSS: of a fresh process that ran the cell once; A+B MiB: B, its worker");
+    println!("  processes' peaks, summed (read every ms); broker: RabbitMQ's own not counted");
     for (problem, size, want, rows) in tables {
         println!();
         println!(
@@ -208,7 +223,7 @@ fn main() {
             want.summary()
         );
         println!(
-            "  {:<12} {:<45} {:>9} {:>8} {:>10}  same answer",
+            "  {:<12} {:<45} {:>9} {:>8} {:>13}  same answer",
             "strategy", "chapter function", "time", "speed-up", "peak RSS"
         );
         for row in rows {

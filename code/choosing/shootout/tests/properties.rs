@@ -210,3 +210,27 @@ fn fully_loaded_digests_follow_the_definition() {
         Answer::Digests(vec![cases[2].2.into(), cases[3].2.into()])
     );
 }
+
+/// The memory column's watcher sees a child process this process starts
+/// while the work runs, and reads its peak. (That it sees no child where
+/// none is started cannot be tested here: the other tests in this binary
+/// start the Python harness and pool workers at the same time.)
+#[test]
+fn the_children_watcher_sees_a_child_and_reads_its_peak() {
+    use std::process::Command;
+    let (status, peak) = choosing_shootout::with_children_peak(|| {
+        let mut child = Command::new("sleep")
+            .arg("0.05")
+            .spawn()
+            .expect("sleep runs");
+        let pid = child.id();
+        let seen = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            choosing_shootout::child_pids().contains(&pid)
+        });
+        (seen, child.wait().expect("sleep ends"))
+    });
+    assert!(status.0, "child_pids never listed the child");
+    assert!(status.1.success());
+    assert!(peak.is_some_and(|kib| kib > 0), "{peak:?}");
+}
