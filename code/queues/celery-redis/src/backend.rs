@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 /// `global_keyprefix`, empty for none).
 pub struct PythonRedisBackend {
     client: redis::Client,
+    /// One multiplexed connection, opened on first use and shared (cloned) by every call.
+    connection: tokio::sync::OnceCell<redis::aio::MultiplexedConnection>,
     prefix: String,
 }
 
@@ -25,6 +27,7 @@ impl PythonRedisBackend {
         let client = redis::Client::open(url)?;
         Ok(PythonRedisBackend {
             client,
+            connection: tokio::sync::OnceCell::new(),
             prefix: prefix.to_string(),
         })
     }
@@ -35,7 +38,11 @@ impl PythonRedisBackend {
     }
 
     async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, BackendError> {
-        Ok(self.client.get_multiplexed_async_connection().await?)
+        let connection = self
+            .connection
+            .get_or_try_init(|| self.client.get_multiplexed_async_connection())
+            .await?;
+        Ok(connection.clone())
     }
 }
 
