@@ -34,7 +34,8 @@
 //! - `processes_shared_memory::count_in_processes`: it needs the path of a
 //!   worker executable of its own crate, which this harness does not build.
 //! - `csp_fan_out_fan_in::crack_prefilled`: the channels chapter's second
-//!   pool, the crack's channels cell is its dispatcher pool, `crack_pool`.
+//!   pool, a queue filled before the workers start; the crack's channels
+//!   cell is its first, `crack_pool`, where a dispatcher feeds the workers.
 //! - The call center: only the Introduction (`intro_call_center`) has a
 //!   function for it, so it would be a problem with one cell.
 //! - The broker for any problem but the door knock: the queues chapter's
