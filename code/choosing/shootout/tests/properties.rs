@@ -143,7 +143,8 @@ fn every_crypto_crack_cell_finds_the_password_wherever_it_is() {
 
 /// The marked room first, last, either side of a fixed-pool chunk
 /// (`intro_building_search::CHUNK` rooms at a time), in the last chunk, and
-/// either side of rayon's middle split and in its last quarter.
+/// either side of rayon's middle and first-quarter splits, and in its last
+/// quarter.
 #[test]
 fn every_building_search_cell_finds_the_room_wherever_it_is() {
     let cores = support_kit::cores().max(2);
@@ -153,6 +154,8 @@ fn every_building_search_cell_finds_the_room_wherever_it_is() {
             0,
             chunk - 1,
             chunk,
+            rooms / 4 - 1,
+            rooms / 4,
             rooms / 2 - 1,
             rooms / 2,
             rooms / 4 * 3,
