@@ -227,11 +227,13 @@ pub enum Backend {
 // ANCHOR: rust-app
 /// A celery-rs app on Redis: the broker is `url`, its queue `queue_key`
 /// (kombu's prefix included: celery-rs knows no prefixes), results under
-/// the same prefix as Python's, no retries. `prefetch` 0 means no limit,
-/// which a Redis worker needs: celery-rs 0.6.3's Redis consumer, once it
-/// holds `prefetch` messages, returns `Pending` without leaving its waker for
-/// the acknowledgement to wake, and never takes another message
-/// (`poll_next` in its `broker/redis.rs`).
+/// the same prefix as Python's, late acks, no retries. `prefetch` 0 means no
+/// limit, which a Redis worker with late acks needs: celery-rs 0.6.3's Redis
+/// consumer, once it holds `prefetch` messages, returns `Pending` without
+/// leaving its waker for the acknowledgement to wake (`poll_next` in its
+/// `broker/redis.rs`). The worker's loop polls it again only on another
+/// wake-up, and a task's last one, its "finished" event, comes before a late
+/// ack (`trace` in `app/trace.rs`), so it never takes another message.
 pub async fn rust_app(
     name: &str,
     url: &str,

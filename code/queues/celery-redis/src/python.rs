@@ -239,7 +239,12 @@ pub fn kill_and_recover(
         })
     })?;
     b.stop(Duration::from_secs(20));
-    // ANCHOR_END: kill
+    recovery(space, quick, kill_to_done)
+}
+// ANCHOR_END: kill
+
+/// The counts the tasks kept, and the two runs' start times.
+fn recovery(space: &Namespace, quick: usize, kill_to_done: Duration) -> Result<Recovery, Error> {
     let starts = start_times(space, "held")?;
     Ok(Recovery {
         runs: space.count("runs", "held")?,
