@@ -68,7 +68,7 @@ pub async fn failing_attempt(length: Duration) -> bool {
     false
 }
 
-// ANCHOR: shelf
+// ANCHOR: shelf-step
 /// Stands for one I/O wait: returns `Pending` once (asking to be polled
 /// again at once), then `Ready`. Every `.await` on it is a point at which the
 /// caller's future can be dropped.
@@ -85,7 +85,9 @@ pub async fn io_step() {
     })
     .await
 }
+// ANCHOR_END: shelf-step
 
+// ANCHOR: shelf-store
 /// A store of items behind an async interface (think of a table in a
 /// database): each operation waits for I/O, then acts.
 #[derive(Debug, Default)]
@@ -127,7 +129,9 @@ impl Shelf {
         Slot { shelf: self }
     }
 }
+// ANCHOR_END: shelf-store
 
+// ANCHOR: shelf-slot
 /// Room for one item on a shelf, already secured.
 pub struct Slot<'a> {
     shelf: &'a Shelf,
@@ -139,7 +143,7 @@ impl Slot<'_> {
         self.shelf.items.lock().unwrap().push(item);
     }
 }
-// ANCHOR_END: shelf
+// ANCHOR_END: shelf-slot
 
 // ANCHOR: transfer
 /// Moves every item from `from` to `to`. Broken: dropped while awaiting
@@ -162,7 +166,7 @@ pub async fn move_all(from: &Shelf, to: &Shelf) {
 }
 // ANCHOR_END: transfer
 
-// ANCHOR: harness
+// ANCHOR: harness-poll
 /// Polls `future` at most `polls` times with a waker that does nothing, then
 /// drops it. True if it finished within those polls. Each `Pending` is an
 /// `.await` where a `select!`, a timeout or an aborted task could drop it.
@@ -173,6 +177,9 @@ pub fn poll_then_drop(future: impl Future, polls: usize) -> bool {
     let mut cx = Context::from_waker(Waker::noop());
     (0..polls).any(|_| future.as_mut().poll(&mut cx).is_ready())
 }
+// ANCHOR_END: harness-poll
+
+// ANCHOR: harness-report
 
 /// What was on the shelves after the transfer was dropped after `polls`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,7 +204,9 @@ pub enum Transfer {
     /// [`move_all`].
     Reserved,
 }
+// ANCHOR_END: harness-report
 
+// ANCHOR: harness-sweep
 /// Drops a transfer of `items` items after 0 polls, 1 poll, 2 polls... until
 /// one run finishes, each on fresh shelves, and reports what each drop left.
 pub fn drop_at_every_await(transfer: Transfer, items: u32) -> Vec<AfterDrop> {
@@ -226,4 +235,4 @@ pub fn drop_at_every_await(transfer: Transfer, items: u32) -> Vec<AfterDrop> {
     }
     reports
 }
-// ANCHOR_END: harness
+// ANCHOR_END: harness-sweep

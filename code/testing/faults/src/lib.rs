@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-// ANCHOR: worker
+// ANCHOR: worker-loop
 /// In which order a worker acknowledges a job and writes its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Order {
@@ -54,7 +54,9 @@ pub fn worker(order: Order, results: &Path, pause_at: Option<u32>) -> io::Result
     }
     Ok(())
 }
+// ANCHOR_END: worker-loop
 
+// ANCHOR: worker-fault
 fn ack(out: &mut impl Write, id: u32) -> io::Result<()> {
     writeln!(out, "ack {id}")?;
     out.flush()
@@ -72,7 +74,7 @@ fn fault_point(out: &mut impl Write, id: u32, pause_at: Option<u32>) -> io::Resu
     }
     Ok(())
 }
-// ANCHOR_END: worker
+// ANCHOR_END: worker-fault
 
 /// A running worker process and the lines it prints.
 struct Worker {
@@ -135,7 +137,7 @@ pub struct Outcome {
     pub recovery: Vec<Duration>,
 }
 
-// ANCHOR: supervisor
+// ANCHOR: supervisor-start
 /// Runs jobs `0..jobs` on a worker process (`exe worker ...`). If `kill_at`
 /// names a job, the worker pauses there and the supervisor kills it with
 /// SIGKILL, starts a new one, and sends it every job not yet acknowledged.
@@ -152,6 +154,8 @@ pub fn supervise(exe: &Path, order: Order, jobs: u32, kill_at: Option<u32>) -> i
             writeln!(worker.stdin, "{id}")?;
         }
         drop(worker.stdin); // end of input: the worker exits after the last job
+        // ANCHOR_END: supervisor-start
+        // ANCHOR: supervisor-listen
         while let Some(line) = worker.lines.next().transpose()? {
             if let Some(id) = line.strip_prefix("ack ") {
                 acked[id
@@ -176,6 +180,8 @@ pub fn supervise(exe: &Path, order: Order, jobs: u32, kill_at: Option<u32>) -> i
             )));
         }
     }
+    // ANCHOR_END: supervisor-listen
+    // ANCHOR: supervisor-count
     let mut written: BTreeMap<u32, usize> = (0..jobs).map(|id| (id, 0)).collect();
     for line in fs::read_to_string(&results)?.lines() {
         *written
@@ -202,7 +208,7 @@ pub fn supervise(exe: &Path, order: Order, jobs: u32, kill_at: Option<u32>) -> i
         recovery,
     })
 }
-// ANCHOR_END: supervisor
+// ANCHOR_END: supervisor-count
 
 /// A fresh, empty file in the temporary directory for one run's results.
 /// Emptied on creation: a run killed before it removed its file may have
@@ -285,7 +291,7 @@ fn relay(client: TcpStream, upstream: SocketAddr, cut_after: usize) -> io::Resul
 }
 // ANCHOR_END: proxy
 
-// ANCHOR: clients
+// ANCHOR: clients-once
 /// Reads the stream once and trusts end-of-stream: a cut looks like the end.
 pub fn fetch_once(addr: SocketAddr) -> io::Result<Vec<u32>> {
     let mut stream = TcpStream::connect(addr)?;
@@ -298,7 +304,9 @@ pub fn fetch_once(addr: SocketAddr) -> io::Result<Vec<u32>> {
     }
     Ok(items)
 }
+// ANCHOR_END: clients-once
 
+// ANCHOR: clients-fetched
 /// What a resuming fetch got, and how many connections it took.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fetched {
@@ -307,7 +315,9 @@ pub struct Fetched {
     /// Connections opened.
     pub connections: u32,
 }
+// ANCHOR_END: clients-fetched
 
+// ANCHOR: clients-resuming
 /// Reads until the server's `end` line, reconnecting after a cut and asking
 /// for the items from the first one it does not have yet. A line without its
 /// newline was cut short and is not trusted.
@@ -343,7 +353,7 @@ pub fn fetch_resuming(addr: SocketAddr, max_connections: u32) -> io::Result<Fetc
         format!("no end after {max_connections} connections"),
     ))
 }
-// ANCHOR_END: clients
+// ANCHOR_END: clients-resuming
 
 #[cfg(test)]
 mod tests {

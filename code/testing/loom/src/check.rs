@@ -91,7 +91,7 @@ impl Model {
     }
 }
 
-// ANCHOR: models
+// ANCHOR: models-producer
 /// One execution of `model` with `orders`; loom calls this once per interleaving it explores.
 pub fn run_model(model: Model, orders: Orders) -> Outcome {
     let (mut producer, mut consumer) = ring::<LoomWord>(1, orders);
@@ -112,6 +112,8 @@ pub fn run_model(model: Model, orders: Orders) -> Outcome {
             waited
         })
         .unwrap();
+    // ANCHOR_END: models-producer
+    // ANCHOR: models-consumer
     let mut outcome = Outcome::default();
     match model {
         Model::Publish => {
@@ -138,7 +140,7 @@ pub fn run_model(model: Model, orders: Orders) -> Outcome {
     outcome.producer_waited = producer.join().unwrap();
     outcome
 }
-// ANCHOR_END: models
+// ANCHOR_END: models-consumer
 
 /// What one passing execution observed: evidence of which orderings loom explored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -111,7 +111,7 @@ impl Orders {
     }
 }
 
-// ANCHOR: ring
+// ANCHOR: ring-shared
 /// The shared part of a ring of `capacity` slots: `head` counts items taken and `tail` counts items
 /// published; both only grow, and slot `n % capacity` holds item number `n`.
 struct Shared<W: Word> {
@@ -148,6 +148,9 @@ pub fn ring<W: Word>(capacity: usize, orders: Orders) -> (Producer<W>, Consumer<
     };
     (producer, Consumer { shared, head: 0 })
 }
+// ANCHOR_END: ring-shared
+
+// ANCHOR: ring-ends
 
 impl<W: Word> Producer<W> {
     /// Writes `value` into the next free slot and publishes it. False if the ring is full.
@@ -180,7 +183,7 @@ impl<W: Word> Consumer<W> {
         Some(value)
     }
 }
-// ANCHOR_END: ring
+// ANCHOR_END: ring-ends
 
 impl<W: Word> Producer<W> {
     /// Pushes, waiting (with [`Word::pause`]) while the ring is full.

@@ -96,7 +96,7 @@ fn lock_or_give_up<'a, T>(lock: &'a Mutex<T>, give_up: &AtomicBool) -> Option<Mu
 }
 // ANCHOR_END: lock_or_give_up
 
-// ANCHOR: deadlock
+// ANCHOR: deadlock-run
 /// One run of the lock-ordering bug: thread 0 takes lock A then B, thread 1
 /// takes B then A. Each sets its bit in `holding` once it has its first lock
 /// and clears it before letting go. Both bits set at once means thread 0 holds
@@ -127,6 +127,9 @@ pub fn deadlock_run(noise: Noise, patience: Duration) -> Ending {
         watchdog(&done, &holding, &give_up, patience)
     })
 }
+// ANCHOR_END: deadlock-run
+
+// ANCHOR: deadlock-watchdog
 
 /// Waits for both threads to finish; every millisecond, looks for the
 /// deadlock; after `patience` with neither, panics: a hang that is not the
@@ -156,7 +159,7 @@ fn watchdog(
     }
     Ending::Finished
 }
-// ANCHOR_END: deadlock
+// ANCHOR_END: deadlock-watchdog
 
 /// The two bugs a stress loop hunts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,7 +296,7 @@ pub fn parallel_sum_broken(data: &[u32], workers: usize) -> u64 {
 /// A sum to check: the data, and the number of workers.
 pub type SumFn = fn(&[u32], usize) -> u64;
 
-// ANCHOR: property
+// ANCHOR: property-inputs
 /// How proptest makes inputs for the sums.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Inputs {
@@ -304,7 +307,9 @@ pub enum Inputs {
     /// Proptest shrinks `len` and `offset` as integers, by bisection.
     Run,
 }
+// ANCHOR_END: property-inputs
 
+// ANCHOR: property-search
 /// Checks `candidate` against [`sum`] with proptest, on 1 to 8 workers, from
 /// a fixed seed so that every run finds (and shrinks to) the same case.
 /// Returns the input it shrank a failure to, if any case failed.
@@ -340,4 +345,4 @@ pub fn find_counterexample(
         Err(TestError::Abort(why)) => panic!("proptest gave up: {why}"),
     }
 }
-// ANCHOR_END: property
+// ANCHOR_END: property-search
