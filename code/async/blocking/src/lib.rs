@@ -107,7 +107,7 @@ fn start_blocking(how: How, work: Work, progress: Arc<AtomicUsize>) -> JoinHandl
 }
 // ANCHOR_END: offload
 
-// ANCHOR: run
+// ANCHOR: run-runtime
 /// `tickers` ticker tasks, then `blockers` blocking calls beside them, on a
 /// fresh runtime of the given flavor.
 pub fn run(
@@ -128,6 +128,8 @@ pub fn run(
             .build(),
     }
     .expect("a tokio runtime");
+    // ANCHOR_END: run-runtime
+    // ANCHOR: run-tasks
     runtime.block_on(async {
         let progress = Arc::new(AtomicUsize::new(0));
         let start = Instant::now();
@@ -156,7 +158,7 @@ pub fn run(
         }
     })
 }
-// ANCHOR_END: run
+// ANCHOR_END: run-tasks
 
 // ANCHOR: std_mutex
 /// `tasks` tasks each add 1 `increments` times to one counter behind a

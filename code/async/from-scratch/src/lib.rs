@@ -17,7 +17,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-// ANCHOR: reactor
+// ANCHOR: reactor-alarm
 /// A request to the timer thread: wake this waker at this deadline.
 struct Alarm {
     deadline: Instant,
@@ -41,7 +41,9 @@ impl Ord for Alarm {
         self.deadline.cmp(&other.deadline)
     }
 }
+// ANCHOR_END: reactor-alarm
 
+// ANCHOR: reactor-thread
 /// The reactor: one thread that keeps the alarms in a heap, sleeps until
 /// the earliest deadline (or a new alarm), and wakes every task that is due.
 fn timer_thread(alarms: mpsc::Receiver<Alarm>) {
@@ -69,7 +71,7 @@ fn timer_thread(alarms: mpsc::Receiver<Alarm>) {
         }
     }
 }
-// ANCHOR_END: reactor
+// ANCHOR_END: reactor-thread
 
 /// A handle to the timer thread. Clones are cheap; the thread ends once every
 /// handle is gone and its last alarm has rung.
@@ -112,7 +114,7 @@ impl Drop for TimerThread {
     }
 }
 
-// ANCHOR: sleep
+// ANCHOR: sleep-state
 /// A future that is ready once `deadline` has passed. Its whole state
 /// machine is written by hand: no `async` anywhere.
 pub struct Sleep {
@@ -132,7 +134,9 @@ impl Sleep {
         }
     }
 }
+// ANCHOR_END: sleep-state
 
+// ANCHOR: sleep-poll
 impl Future for Sleep {
     type Output = ();
 
@@ -160,7 +164,7 @@ impl Future for Sleep {
         Poll::Pending
     }
 }
-// ANCHOR_END: sleep
+// ANCHOR_END: sleep-poll
 
 // ANCHOR: knock
 /// One knock, as most code would write it: wait, then answer with the door.

@@ -15,7 +15,7 @@ pub const KNOCK_PY: &str = include_str!("../python/knock.py");
 pub const GET_PYTHON: &str =
     "python3 not found: install CPython 3.9 or newer (Debian: sudo apt-get install python3)";
 
-// ANCHOR: python
+// ANCHOR: python-start
 /// `knock.py --serve` as a child process: one "DOORS WAIT_MS" line in, one
 /// "NANOSECONDS ANSWER ANSWER ..." line out, timed inside Python with
 /// `time.perf_counter_ns`.
@@ -41,7 +41,9 @@ impl PythonKnock {
             answers,
         })
     }
+    // ANCHOR_END: python-start
 
+    // ANCHOR: python-knock
     /// Knocks on `doors` doors that each wait `wait_ms`; Python's own time
     /// and its answers.
     pub fn knock(&mut self, doors: usize, wait_ms: u64) -> (Duration, Vec<usize>) {
@@ -68,7 +70,7 @@ impl Drop for PythonKnock {
         let _ = self.child.wait();
     }
 }
-// ANCHOR_END: python
+// ANCHOR_END: python-knock
 
 // ANCHOR: tokio
 /// The same knocks on tokio, timed over the same span as Python's.
