@@ -168,7 +168,7 @@ impl Interpreter {
     }
 }
 
-// ANCHOR: interpreter
+// ANCHOR: interpreter-work
 impl Interpreter {
     /// Runs `slices` slices of bytecode, looking for a drop request between
     /// them.
@@ -199,7 +199,9 @@ impl Interpreter {
         }
         self.waits.fetch_add(1, Ordering::Relaxed);
     }
+    // ANCHOR_END: interpreter-work
 
+    // ANCHOR: interpreter-run
     /// Starts `threads` threads, each holding the GIL while it runs `body`
     /// (given its index), and waits for them all.
     pub fn run(&self, threads: usize, body: impl Fn(usize) + Sync) {
@@ -218,7 +220,7 @@ impl Interpreter {
             }
         });
     }
-    // ANCHOR_END: interpreter
+    // ANCHOR_END: interpreter-run
 
     /// What has run so far.
     pub fn report(&self) -> Report {
