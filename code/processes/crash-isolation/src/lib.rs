@@ -416,7 +416,7 @@ impl Supervisor<'_> {
     }
 }
 
-// ANCHOR: supervise
+// ANCHOR: supervise-wait
 /// Runs `jobs` on `config.workers` worker processes started from `program`
 /// and returns what happened. Every job ends up either in the results
 /// (exactly once) or, after `config.max_attempts` crashes, in `gave_up`.
@@ -449,6 +449,8 @@ pub fn supervise(program: &Path, jobs: Vec<Job>, config: &Config) -> io::Result<
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => unreachable!("the supervisor holds a sender"),
         };
+        // ANCHOR_END: supervise-wait
+        // ANCHOR: supervise-events
         match event {
             Event::Report(index, Report::Progress { id, done }) => {
                 let slot = &mut sup.slots[index];
@@ -486,7 +488,7 @@ pub fn supervise(program: &Path, jobs: Vec<Job>, config: &Config) -> io::Result<
     }
     Ok(sup.summary)
 }
-// ANCHOR_END: supervise
+// ANCHOR_END: supervise-events
 
 /// `count` jobs of `width` numbers each; the faults in `faults` are spread
 /// evenly over them, one per job, each striking on the first attempt only,

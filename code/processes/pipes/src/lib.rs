@@ -224,7 +224,7 @@ pub fn read_then_wait(program: &Path, jobs: &[Job]) -> io::Result<Outcome> {
 }
 // ANCHOR_END: read_then_wait
 
-// ANCHOR: worker
+// ANCHOR: worker-ask
 /// A long-lived worker process for many exchanges. Dropping it kills the
 /// process if it still runs and always reaps it, so no zombie or orphan is
 /// left behind even when the caller bails out early.
@@ -260,7 +260,9 @@ impl Worker {
         stdin.flush()?;
         read_line(&mut self.stdout, &mut self.line)
     }
+    // ANCHOR_END: worker-ask
 
+    // ANCHOR: worker-stream
     /// Many jobs in flight at once: a scoped thread writes them while this
     /// thread reads the answers, so whichever pipe fills up, someone is
     /// draining it.
@@ -285,14 +287,15 @@ impl Worker {
             answers
         })
     }
+    // ANCHOR_END: worker-stream
 
+    // ANCHOR: worker-finish
     /// Closes the worker's stdin, so its input ends and it exits, and reaps it.
     pub fn finish(mut self) -> io::Result<ExitStatus> {
         drop(self.stdin.take());
         self.child.wait()
     }
 }
-// ANCHOR_END: worker
 
 impl Drop for Worker {
     fn drop(&mut self) {
@@ -302,6 +305,7 @@ impl Drop for Worker {
         let _ = self.child.wait();
     }
 }
+// ANCHOR_END: worker-finish
 
 fn write_line(out: &mut impl Write, job: &Job) -> io::Result<()> {
     serde_json::to_writer(&mut *out, job)?;

@@ -91,7 +91,7 @@ const READY: usize = FIRST_FREE_WORD + 1;
 const ACKS: usize = FIRST_FREE_WORD + 2;
 const WORDS: usize = FIRST_FREE_WORD + 3;
 
-// ANCHOR: count
+// ANCHOR: count-parent
 /// Starts `processes` copies of `exe` as workers that each add one to a
 /// counter in a shared file `increments` times, waits for all of them, and
 /// returns the counter. Exact with [`Method::Atomic`]; at most
@@ -128,7 +128,9 @@ pub fn count_in_processes(
     }
     Ok(file.word(COUNTER).load(Ordering::Acquire))
 }
+// ANCHOR_END: count-parent
 
+// ANCHOR: count-worker
 /// A counting worker: maps the file named on its command line, waits until
 /// all its siblings have mapped it too, so that they really run at the same
 /// time, and counts.
@@ -145,7 +147,7 @@ fn count_worker(path: &Path, method: Method, increments: u64, processes: u64) ->
     increment(file.word(COUNTER), method, increments);
     Ok(())
 }
-// ANCHOR_END: count
+// ANCHOR_END: count-worker
 
 /// A fresh directory for the shared files, in `/dev/shm` where there is one:
 /// a file system in memory, so the pages never go to a disk. Elsewhere the

@@ -64,7 +64,7 @@ const READER: usize = 5;
 const BELL_READER: usize = 6;
 const BELL_WRITER: usize = 8;
 
-// ANCHOR: shared_file
+// ANCHOR: shared_file-create
 /// A file mapped into this process's memory: `words` control words, then a
 /// data region. Other processes map the same file and see the same bytes.
 pub struct SharedFile {
@@ -97,7 +97,9 @@ impl SharedFile {
             .store(words as u64, Ordering::Release);
         Ok(shared)
     }
+    // ANCHOR_END: shared_file-create
 
+    // ANCHOR: shared_file-open
     /// Maps a file made by [`SharedFile::create`], usually in another process.
     /// A layout word that does not fit the file is an error.
     pub fn open(path: &Path) -> io::Result<SharedFile> {
@@ -129,7 +131,9 @@ impl SharedFile {
         }
         Ok(SharedFile { map, words })
     }
+    // ANCHOR_END: shared_file-open
 
+    // ANCHOR: shared_file-words
     /// Control word number `index`, shared with every process that maps the
     /// file. The words below [`FIRST_FREE_WORD`] belong to the ring, and
     /// asking for one of them panics: a store into them from outside would
@@ -162,7 +166,9 @@ impl SharedFile {
         // part of an AtomicU64: no access of two sizes ever meets here.
         unsafe { AtomicU32::from_ptr(at.cast::<u32>()) }
     }
+    // ANCHOR_END: shared_file-words
 
+    // ANCHOR: shared_file-claim
     /// Bytes in the data region.
     pub fn data_len(&self) -> usize {
         self.map.len() - self.words * WORD_BYTES
@@ -191,9 +197,9 @@ impl SharedFile {
         self.control(role).store(0, Ordering::Release);
     }
 }
-// ANCHOR_END: shared_file
+// ANCHOR_END: shared_file-claim
 
-// ANCHOR: bell
+// ANCHOR: bell-wake
 /// Who waits on a bell: the reader (for bytes, or the end) or the writer
 /// (for space, or for whatever its caller waits on, such as acknowledgements).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,7 +230,9 @@ impl SharedFile {
             futex_wake(event);
         }
     }
+    // ANCHOR_END: bell-wake
 
+    // ANCHOR: bell-wait
     /// Returns once `done()` holds: spins a little, then sleeps in the
     /// kernel until the other side calls [`SharedFile::wake`]. After every
     /// nap that ends without a wake-up, it runs `check`, which may give up.
@@ -259,9 +267,9 @@ impl SharedFile {
         }
     }
 }
-// ANCHOR_END: bell
+// ANCHOR_END: bell-wait
 
-// ANCHOR: ring
+// ANCHOR: ring-writer
 /// The sending end of a byte ring in a shared file's data region. A file's
 /// ring has at most one writer and one reader at a time, in any processes:
 /// each end claims its role in the file itself, and a second claimant gets
@@ -294,7 +302,9 @@ impl RingWriter {
             _ => Err(invalid("the ring's tail is damaged")),
         }
     }
+    // ANCHOR_END: ring-writer
 
+    // ANCHOR: ring-write
     /// Copies all of `bytes` into the ring. When the ring is full it sleeps
     /// until the reader makes room, running `check` now and then (see
     /// [`SharedFile::wait_until`]).
@@ -336,7 +346,9 @@ impl RingWriter {
         }
         Ok(())
     }
+    // ANCHOR_END: ring-write
 
+    // ANCHOR: ring-writer-end
     /// Tells the reader that nothing more will come.
     pub fn close(&self) {
         self.file.control(CLOSED).store(1, Ordering::Release);
@@ -353,7 +365,9 @@ impl Drop for RingWriter {
         self.file.release(WRITER);
     }
 }
+// ANCHOR_END: ring-writer-end
 
+// ANCHOR: ring-reader
 /// The receiving end of the ring: see [`RingWriter`].
 pub struct RingReader {
     file: SharedFile,
@@ -387,7 +401,9 @@ impl RingReader {
     fn closed(&self) -> bool {
         self.file.control(CLOSED).load(Ordering::Acquire) == 1
     }
+    // ANCHOR_END: ring-reader
 
+    // ANCHOR: ring-read-wait
     /// Fills `buf` from the ring, sleeping while it is empty and running
     /// `check` now and then. Returns `false` if the writer closed the ring
     /// before the first byte.
@@ -417,6 +433,8 @@ impl RingReader {
                     };
                 }
             }
+            // ANCHOR_END: ring-read-wait
+            // ANCHOR: ring-read-copy
             let at = (self.tail % capacity) as usize;
             let n = (buf.len() - filled)
                 .min((head - self.tail) as usize)
@@ -450,4 +468,4 @@ impl Drop for RingReader {
         self.file.release(READER);
     }
 }
-// ANCHOR_END: ring
+// ANCHOR_END: ring-read-copy
