@@ -44,7 +44,7 @@ impl Lock for LoomMutex {
     }
 }
 
-// ANCHOR: loom-model
+// ANCHOR: loom-model-property
 /// One interleaving: two bakers, each trying `attempts` times to put a cake
 /// into a box for `capacity`. Returns the cakes in the box and the cakes the
 /// bakers say they put in.
@@ -74,7 +74,9 @@ fn never_over_filled<B: CakeBox + Send + 'static>(capacity: u64, attempts: u64) 
     );
     assert_eq!(put, cakes, "every cake a baker put in is in the box");
 }
+// ANCHOR_END: loom-model-property
 
+// ANCHOR: loom-model-racy
 #[test]
 fn loom_finds_the_racy_box_over_filled() {
     let found = catch_unwind(AssertUnwindSafe(|| {
@@ -93,7 +95,7 @@ fn loom_finds_the_racy_box_over_filled() {
         "loom failed for another reason: {message}"
     );
 }
-// ANCHOR_END: loom-model
+// ANCHOR_END: loom-model-racy
 
 // ANCHOR: loom-fixed
 #[test]

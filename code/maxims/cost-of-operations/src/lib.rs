@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossbeam_utils::CachePadded;
 use tokio::runtime::Runtime;
 
-// ANCHOR: operations
+// ANCHOR: operations-one-thread
 /// One atomic add. `Relaxed`: the add itself is indivisible, and nothing
 /// more is promised about the order of other memory operations.
 pub fn atomic_add(counter: &AtomicU64) {
@@ -39,7 +39,9 @@ pub fn channel_send_receive(tx: &Sender<u64>, rx: &Receiver<u64>, value: u64) ->
     tx.send(value).expect("the receiver is alive");
     rx.recv().expect("the message was just sent")
 }
+// ANCHOR_END: operations-one-thread
 
+// ANCHOR: operations-spawn
 /// Starts an OS thread that returns `value`, and waits for it to finish.
 pub fn spawn_thread(value: u64) -> io::Result<u64> {
     let handle = thread::Builder::new().spawn(move || value)?;
@@ -73,7 +75,7 @@ pub fn spawn_process() -> io::Result<ExitStatus> {
         .stderr(Stdio::null())
         .status()
 }
-// ANCHOR_END: operations
+// ANCHOR_END: operations-spawn
 
 // ANCHOR: counters
 /// Eight counters in one 64-byte cache line. Threads that each add to their
@@ -88,7 +90,7 @@ pub struct OneLine(pub [AtomicU64; 8]);
 pub struct Padded(pub Vec<CachePadded<AtomicU64>>);
 // ANCHOR_END: counters
 
-// ANCHOR: contended
+// ANCHOR: contended-run
 /// `threads` threads share `total` repetitions of `step`, all at once; each
 /// thread passes its own index (0, 1, …) to `step`. Returns the time from
 /// the first thread's start to the last one's finish: divided by `total`,
@@ -123,6 +125,8 @@ pub fn contended<F: Fn(usize) + Sync>(threads: usize, total: u64, step: F) -> Du
             .map(|worker| worker.join().expect("a worker panicked"))
             .collect()
     });
+    // ANCHOR_END: contended-run
+    // ANCHOR: contended-span
     // The workers time themselves: this thread may not even get a core
     // while they run.
     let first = spans
@@ -137,9 +141,9 @@ pub fn contended<F: Fn(usize) + Sync>(threads: usize, total: u64, step: F) -> Du
         .expect("at least one thread");
     last - first
 }
-// ANCHOR_END: contended
+// ANCHOR_END: contended-span
 
-// ANCHOR: relay
+// ANCHOR: relay-choose
 /// How the partner thread of a [`relay`] waits for the next value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Waiting {
@@ -168,7 +172,9 @@ pub fn relay(waiting: Waiting, hops: u64) -> (Duration, u64) {
     };
     (elapsed.mul_f64(hops as f64 / (2 * rounds) as f64), partner)
 }
+// ANCHOR_END: relay-choose
 
+// ANCHOR: relay-spin
 /// Both sides poll a channel with `try_recv` until a value is there.
 fn spin_relay(rounds: u64) -> (Duration, u64) {
     let (to_partner, partner_inbox) = mpsc::channel::<u64>();
@@ -201,7 +207,9 @@ fn spin_relay(rounds: u64) -> (Duration, u64) {
         (elapsed, hops)
     })
 }
+// ANCHOR_END: relay-spin
 
+// ANCHOR: relay-spin-receive
 /// Waits for a value without sleeping; `None` when the sender is gone.
 /// After many empty polls it yields the core, so that a machine with fewer
 /// free cores than spinning threads still makes progress.
@@ -222,7 +230,9 @@ fn spin_receive(inbox: &Receiver<u64>) -> Option<u64> {
         }
     }
 }
+// ANCHOR_END: relay-spin-receive
 
+// ANCHOR: relay-baton
 /// The baton of the sleeping relay: the number passed, and whose turn it is.
 struct Baton {
     state: Mutex<(u64, Turn)>,
@@ -253,7 +263,9 @@ impl Baton {
         self.changed.notify_one();
     }
 }
+// ANCHOR_END: relay-baton
 
+// ANCHOR: relay-sleep
 /// Each side sleeps on a condition variable until the other wakes it.
 fn sleep_relay(rounds: u64) -> (Duration, u64) {
     let baton = Baton {
@@ -288,7 +300,7 @@ fn sleep_relay(rounds: u64) -> (Duration, u64) {
         (elapsed, hops)
     })
 }
-// ANCHOR_END: relay
+// ANCHOR_END: relay-sleep
 
 /// Every operation the example times, in the order the tables list them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -365,7 +377,7 @@ impl Op {
     }
 }
 
-// ANCHOR: lab
+// ANCHOR: lab-new
 /// Everything the operations need, built once, outside the timed loops: the
 /// counters, a channel and a tokio runtime.
 pub struct Lab {
@@ -396,7 +408,9 @@ impl Lab {
             contenders,
         })
     }
+    // ANCHOR_END: lab-new
 
+    // ANCHOR: lab-time-numbers
     /// Repeats `op` `times` times and returns how long that took.
     pub fn time(&self, op: Op, times: u64) -> io::Result<Duration> {
         let n = self.contenders;
@@ -420,6 +434,8 @@ impl Lab {
                 let mutex = &self.mutex;
                 return Ok(contended(n, times, |_| mutex_add(black_box(mutex))));
             }
+            // ANCHOR_END: lab-time-numbers
+            // ANCHOR: lab-time-rest
             Op::Channel => {
                 let (tx, rx) = &self.channel;
                 for i in 0..times {
@@ -460,7 +476,9 @@ impl Lab {
         }
         Ok(start.elapsed())
     }
+    // ANCHOR_END: lab-time-rest
 
+    // ANCHOR: lab-counts
     /// What the shared counters hold: the one counter of the plain and
     /// contended rows, the mutex's, and the sums of the one-line and padded
     /// counters. The tests use it to check that every step really ran.
@@ -474,7 +492,7 @@ impl Lab {
         ]
     }
 }
-// ANCHOR_END: lab
+// ANCHOR_END: lab-counts
 
 // ANCHOR: measure
 /// Nanoseconds per repetition, from a quick measurement taking roughly

@@ -34,7 +34,7 @@ struct GateState {
     open: bool,
 }
 
-// ANCHOR: threads
+// ANCHOR: threads-spawn
 /// Threads that have started and now wait, doing nothing, until
 /// [`ParkedThreads::release`] (or drop) lets them finish.
 pub struct ParkedThreads {
@@ -72,7 +72,9 @@ pub fn spawn_parked_threads(n: usize, stack_size: usize) -> Result<ParkedThreads
     drop(state);
     Ok(parked)
 }
+// ANCHOR_END: threads-spawn
 
+// ANCHOR: threads-park
 /// A parked thread's whole life: say it has started, wait for the gate.
 fn park(gate: &Gate, n: usize) {
     let mut state = gate.state.lock().expect("no thread panics holding it");
@@ -113,7 +115,7 @@ impl Drop for ParkedThreads {
         self.release();
     }
 }
-// ANCHOR_END: threads
+// ANCHOR_END: threads-park
 
 /// The OS refused to start a thread.
 #[derive(Debug)]
@@ -137,7 +139,7 @@ impl fmt::Display for SpawnError {
 
 impl std::error::Error for SpawnError {}
 
-// ANCHOR: tasks
+// ANCHOR: tasks-spawn
 /// Tokio tasks that have started and now wait until
 /// [`ParkedTasks::release`] lets them finish.
 pub struct ParkedTasks {
@@ -169,7 +171,9 @@ pub async fn spawn_parked_tasks(n: usize) -> ParkedTasks {
     }
     ParkedTasks { open, tasks }
 }
+// ANCHOR_END: tasks-spawn
 
+// ANCHOR: tasks-release
 impl ParkedTasks {
     /// How many tasks are parked.
     pub fn len(&self) -> usize {
@@ -198,7 +202,7 @@ impl Drop for ParkedTasks {
         self.open.send_replace(true);
     }
 }
-// ANCHOR_END: tasks
+// ANCHOR_END: tasks-release
 
 // ANCHOR: memory
 /// The process's resident set (memory in RAM now), in bytes, from
