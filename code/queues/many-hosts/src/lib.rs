@@ -72,7 +72,7 @@ fn command(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
 }
 
-// ANCHOR: commands
+// ANCHOR: commands-setup
 impl Host {
     /// The commands that make this host and cable it to the broker's host.
     pub fn setup_commands(&self) -> Vec<Vec<String>> {
@@ -92,7 +92,9 @@ impl Host {
             command(&["ip", "-n", ns, "link", "set", "lo", "up"]),
         ]
     }
+    // ANCHOR_END: commands-setup
 
+    // ANCHOR: commands-delay
     /// The commands that set the one-way delay on both ends of the cable,
     /// so a round trip across it costs twice `delay_ms`.
     pub fn delay_commands(&self, delay_ms: u64) -> Vec<Vec<String>> {
@@ -122,7 +124,7 @@ impl Host {
         command
     }
 }
-// ANCHOR_END: commands
+// ANCHOR_END: commands-delay
 
 /// Runs one command; an error carries the first line it printed.
 fn run(words: &[String]) -> Result<(), String> {
@@ -318,7 +320,7 @@ pub fn interface_exists(name: &str) -> bool {
     Path::new("/sys/class/net").join(name).exists()
 }
 
-// ANCHOR: forwarder
+// ANCHOR: forwarder-accept
 /// Listens on each host's near address, port 5672, and copies bytes both ways
 /// between every connection it accepts and the broker at `broker` (for example
 /// `127.0.0.1:5672`). The broker sees a client on localhost. Where the kernel
@@ -358,7 +360,9 @@ impl Forwarder {
         Ok(Forwarder { tasks })
     }
 }
+// ANCHOR_END: forwarder-accept
 
+// ANCHOR: forwarder-pump
 /// Copies `from` to `to`, each chunk written `delay` milliseconds after it
 /// was read. Chunks queue up meanwhile: a delayed link, not a slower one.
 async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, delay: Arc<AtomicU64>) {
@@ -383,7 +387,7 @@ async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, delay: Arc<Atomic
     drop(chunks);
     let _ = writer.await;
 }
-// ANCHOR_END: forwarder
+// ANCHOR_END: forwarder-pump
 
 impl Drop for Forwarder {
     fn drop(&mut self) {
@@ -476,7 +480,7 @@ fn stdin_closed() -> tokio::sync::oneshot::Receiver<()> {
     fired
 }
 
-// ANCHOR: worker
+// ANCHOR: worker-connect
 /// The worker's side, run inside a host: consume `queue` through `url` with
 /// `prefetch` unacknowledged messages at most, ack each message, then print
 /// its id on a line of its own. Ends when stdin closes.
@@ -506,6 +510,8 @@ pub async fn worker(url: &str, queue: &str, prefetch: u16) -> Result<(), String>
         .and_then(|_| out.flush())
         .map_err(|e| e.to_string())?;
     let mut closed = stdin_closed();
+    // ANCHOR_END: worker-connect
+    // ANCHOR: worker-loop
     loop {
         let delivery = tokio::select! {
             delivery = deliveries.next() => delivery,
@@ -528,7 +534,7 @@ pub async fn worker(url: &str, queue: &str, prefetch: u16) -> Result<(), String>
     support_broker::close(&connection).await;
     Ok(())
 }
-// ANCHOR_END: worker
+// ANCHOR_END: worker-loop
 
 /// The publisher's side, run inside a host: for each line `messages batch`
 /// on stdin, publish that many persistent messages to `queue` with confirms

@@ -74,7 +74,7 @@ pub struct Received {
     pub routing_key: String,
 }
 
-// ANCHOR: subscribe
+// ANCHOR: subscribe-bind
 /// A subscriber: its own queue, bound to one exchange, and a consumer on it.
 pub struct Subscriber {
     pub binding: String,
@@ -112,6 +112,8 @@ impl Subscriber {
                 FieldTable::default(),
             )
             .await?;
+        // ANCHOR_END: subscribe-bind
+        // ANCHOR: subscribe-consume
         // no_ack: the broker counts a message as done once it is sent. The
         // queue is this subscriber's alone, so there is nobody to hand an
         // unacknowledged message to anyway.
@@ -146,7 +148,7 @@ impl Subscriber {
         Ok((self.binding, received))
     }
 }
-// ANCHOR_END: subscribe
+// ANCHOR_END: subscribe-consume
 
 impl Subscriber {
     /// The next message, or `None` at the end-of-run marker or when the

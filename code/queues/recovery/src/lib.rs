@@ -151,7 +151,7 @@ async fn answered<T, E: Into<BoxError>>(
     }
 }
 
-// ANCHOR: reconnect
+// ANCHOR: reconnect-connect
 /// Consumes `queue` at `url` until `expected` distinct ids have been
 /// handled, connecting again (after a short, growing pause) whenever the
 /// connection fails. `handled` counts distinct ids as they are done, for
@@ -182,6 +182,8 @@ pub async fn consume_resiliently(
             report.reconnects += 1;
         }
         pause = Duration::from_millis(50);
+        // ANCHOR_END: reconnect-connect
+        // ANCHOR: reconnect-cut
         let why = match consume_until_lost(
             &connection,
             queue,
@@ -204,7 +206,9 @@ pub async fn consume_resiliently(
     report.distinct = seen.len();
     Ok(report)
 }
+// ANCHOR_END: reconnect-cut
 
+// ANCHOR: reconnect-consume
 /// One connection's life: consume, handle, ack, until done or an error.
 async fn consume_until_lost(
     connection: &lapin::Connection,
@@ -246,7 +250,7 @@ async fn consume_until_lost(
     answered(channel.close(200, "done".into())).await?;
     Ok(())
 }
-// ANCHOR_END: reconnect
+// ANCHOR_END: reconnect-consume
 
 // ANCHOR: heartbeat
 /// Connects through `url` with a heartbeat of `seconds`, consumes `queue`,

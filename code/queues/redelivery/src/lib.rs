@@ -180,7 +180,7 @@ fn job_of(delivery: &Delivery) -> Result<(String, Job), String> {
     }
 }
 
-// ANCHOR: consumer
+// ANCHOR: consumer-setup
 /// The consumer process: takes one message at a time from `queue`, does the
 /// job, records the result under the message id, and only then acks.
 /// With `auto_ack` (the broken mode) the broker counts each message as
@@ -209,7 +209,9 @@ pub async fn consume(
         .await?;
     let mut supervisor = Supervisor::from_stdin();
     supervisor.tell("ready");
+    // ANCHOR_END: consumer-setup
 
+    // ANCHOR: consumer-receive
     loop {
         let delivery = tokio::select! {
             next = deliveries.next() => match next {
@@ -234,6 +236,8 @@ pub async fn consume(
                 continue;
             }
         };
+        // ANCHOR_END: consumer-receive
+        // ANCHOR: consumer-job
         supervisor.tell(&format!("received {id} {}", delivery.redelivered));
 
         tokio::time::sleep(cost / 2).await;
@@ -259,7 +263,7 @@ pub async fn consume(
     support_broker::close(&connection).await;
     Ok(())
 }
-// ANCHOR_END: consumer
+// ANCHOR_END: consumer-job
 
 /// Which deliveries the supervisor kills, and where. Deliveries are counted
 /// from 0 across all consumers in the order they report them.

@@ -202,7 +202,7 @@ fn queue_name(kind: Kind) -> String {
     )
 }
 
-// ANCHOR: restart
+// ANCHOR: restart-connect
 /// Publishes `per_queue` messages to each kind of queue (with confirms), stops
 /// and starts the node, and counts what is left.
 pub async fn survive_restart(per_queue: u32) -> Result<Vec<Count>, BoxError> {
@@ -215,6 +215,8 @@ pub async fn survive_restart(per_queue: u32) -> Result<Vec<Count>, BoxError> {
         channel
             .confirm_select(ConfirmSelectOptions::default())
             .await?;
+        // ANCHOR_END: restart-connect
+        // ANCHOR: restart-fill
         for kind in KINDS {
             let queue = queue_name(kind);
             let options = QueueDeclareOptions {
@@ -246,6 +248,8 @@ pub async fn survive_restart(per_queue: u32) -> Result<Vec<Count>, BoxError> {
         }
         support_broker::close(&connection).await;
     }
+    // ANCHOR_END: restart-fill
+    // ANCHOR: restart-count
     node.stop().await?;
     node.start().await?;
     let connection = support_broker::connect_to(&node.url(), "restart-counter").await?;
@@ -262,7 +266,7 @@ pub async fn survive_restart(per_queue: u32) -> Result<Vec<Count>, BoxError> {
     node.stop().await?;
     Ok(counts)
 }
-// ANCHOR_END: restart
+// ANCHOR_END: restart-count
 
 /// Ready messages in `queue`, or `None` if it does not exist. A failed
 /// passive declare closes the channel, so each check gets its own.

@@ -32,7 +32,7 @@ pub const LEVELS: [Duration; 3] = [
 /// A job that never succeeds.
 pub const POISON: u32 = u32::MAX;
 
-// ANCHOR: topology
+// ANCHOR: topology-path
 /// The queues of one retry path: the work queue, one wait queue per back-off
 /// level, and the parking lot.
 #[derive(Clone, Debug)]
@@ -52,7 +52,9 @@ pub struct RetryPath {
 fn text(value: &str) -> AMQPValue {
     AMQPValue::LongString(value.into())
 }
+// ANCHOR_END: topology-path
 
+// ANCHOR: topology-declare
 impl RetryPath {
     /// Declares the queues. A rejected job dead-letters from `work` to
     /// `parking`; an expired job dead-letters from a wait queue to `work`,
@@ -90,7 +92,7 @@ impl RetryPath {
         })
     }
 }
-// ANCHOR_END: topology
+// ANCHOR_END: topology-declare
 
 impl RetryPath {
     /// Every queue of the path.
@@ -245,7 +247,7 @@ pub async fn publish_jobs(
     Ok(())
 }
 
-// ANCHOR: consumer
+// ANCHOR: consumer-fail
 /// Handles one delivery of a job that should fail `fails` times. A failure
 /// under [`Policy::BackOff`] copies the job into the wait queue of its
 /// level, its headers kept and its retry count raised by one, and acks the
@@ -281,6 +283,8 @@ async fn handle(
             delivery.nack(park).await?;
             Ok(Outcome::Parked)
         }
+        // ANCHOR_END: consumer-fail
+        // ANCHOR: consumer-back-off
         Policy::BackOff => {
             let level = (delivery_number as usize - 1).min(path.waits.len() - 1);
             let mut headers = delivery.properties.headers().clone().unwrap_or_default();
@@ -301,7 +305,7 @@ async fn handle(
         }
     }
 }
-// ANCHOR_END: consumer
+// ANCHOR_END: consumer-back-off
 
 /// Consumes the work queue under `policy` until `finished` jobs have ended
 /// (done or parked), or until `limit` has passed, and returns every
@@ -388,7 +392,7 @@ pub async fn drain_parking(
     Ok(parked)
 }
 
-// ANCHOR: head-of-line
+// ANCHOR: head-of-line-publish
 /// The trap of per-message TTL: two messages in one wait queue, the first
 /// with a `long` expiration and the second with a `short` one. The broker
 /// expires messages only from the head of a queue, so the short one comes
@@ -425,6 +429,8 @@ pub async fn head_of_line(
             .await?
             .await?;
     }
+    // ANCHOR_END: head-of-line-publish
+    // ANCHOR: head-of-line-watch
     let mut order = Vec::new();
     let patience = long * 4 + Duration::from_secs(2);
     while order.len() < 2 && started.elapsed() < patience {
@@ -440,7 +446,7 @@ pub async fn head_of_line(
     support_broker::delete_queues(&channel, &[back, wait]).await?;
     Ok(order)
 }
-// ANCHOR_END: head-of-line
+// ANCHOR_END: head-of-line-watch
 
 /// Runs `jobs` through a fresh path under `policy` and returns the
 /// deliveries, what reached the parking lot, and the path (deleted by then).

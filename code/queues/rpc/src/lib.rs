@@ -85,7 +85,7 @@ impl From<lapin::Error> for RpcError {
 /// one remove, or the listener's final `take`.
 type Pending = Arc<Mutex<Option<HashMap<String, oneshot::Sender<Vec<u8>>>>>>;
 
-// ANCHOR: client
+// ANCHOR: client-struct
 /// An RPC client: one channel, one reply address, any number of calls in
 /// flight at once.
 pub struct Client {
@@ -107,7 +107,9 @@ struct Counts {
     /// Answers that came after the answer to a later call.
     overtaken: AtomicU64,
 }
+// ANCHOR_END: client-struct
 
+// ANCHOR: client-reply-to
 impl Client {
     /// A client of the server that consumes `server_queue`.
     pub async fn new(
@@ -132,6 +134,8 @@ impl Client {
             // channel that publishes the requests, in no-ack mode.
             ReplyTo::Direct => (DIRECT_REPLY_TO.to_string(), None),
         };
+        // ANCHOR_END: client-reply-to
+        // ANCHOR: client-replies
         let no_ack = BasicConsumeOptions {
             no_ack: true,
             ..BasicConsumeOptions::default()
@@ -158,7 +162,7 @@ impl Client {
             listener,
         })
     }
-    // ANCHOR_END: client
+    // ANCHOR_END: client-replies
 
     // ANCHOR: call
     /// Sends `request` and waits at most `limit` for its answer.
@@ -263,7 +267,7 @@ async fn route_replies(mut replies: Consumer, pending: Pending, counts: Arc<Coun
 }
 // ANCHOR_END: route
 
-// ANCHOR: server
+// ANCHOR: server-start
 /// A running server: consumes requests from one queue and answers each on
 /// its `reply_to` with its `correlation_id`.
 pub struct Server {
@@ -301,6 +305,8 @@ where
     let tag = requests.tag().to_string();
     let handler = Arc::new(handler);
     let replier = channel.clone();
+    // ANCHOR_END: server-start
+    // ANCHOR: server-requests
     let task = tokio::spawn(async move {
         let mut working = JoinSet::new();
         let mut served = 0;
@@ -339,7 +345,7 @@ where
     });
     Ok(Server { channel, tag, task })
 }
-// ANCHOR_END: server
+// ANCHOR_END: server-requests
 
 impl Server {
     /// Stops taking requests, finishes the ones in hand, and returns how

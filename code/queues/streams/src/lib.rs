@@ -128,7 +128,7 @@ fn stream_offset(properties: &BasicProperties) -> Option<i64> {
     }
 }
 
-// ANCHOR: reader
+// ANCHOR: reader-attach
 /// A consumer on its own channel. On a stream, `offset` says where to start
 /// (`None` is `next`). A stream consumer must set a prefetch and ack by hand:
 /// the acks only make room for more deliveries, they delete nothing.
@@ -164,7 +164,9 @@ impl Reader {
             .await?;
         Ok(Self { channel, consumer })
     }
+    // ANCHOR_END: reader-attach
 
+    // ANCHOR: reader-read
     /// Reads `count` messages, acking each, or fewer if none comes for
     /// `patience`.
     pub async fn read(&mut self, count: usize, patience: Duration) -> Result<Vec<Read>, BoxError> {
@@ -182,7 +184,7 @@ impl Reader {
         Ok(got)
     }
 }
-// ANCHOR_END: reader
+// ANCHOR_END: reader-read
 
 impl Reader {
     /// Closes the consumer's channel.

@@ -116,7 +116,7 @@ pub struct Published {
     pub nacked: u64,
 }
 
-// ANCHOR: publish
+// ANCHOR: publish-loop
 /// Publishes messages `ids` to `queue` through the default exchange on
 /// `channel` (from [`publisher`] with the same `confirms`).
 pub async fn publish(
@@ -156,7 +156,9 @@ pub async fn publish(
     tally(&mut report, unconfirmed.drain(..)).await?;
     Ok(report)
 }
+// ANCHOR_END: publish-loop
 
+// ANCHOR: publish-tally
 /// Waits for each confirm of a batch and counts acks and nacks.
 async fn tally(
     report: &mut Published,
@@ -171,7 +173,7 @@ async fn tally(
     }
     Ok(())
 }
-// ANCHOR_END: publish
+// ANCHOR_END: publish-tally
 
 /// What each consumer received, in the order it received it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -188,7 +190,7 @@ impl Consumed {
     }
 }
 
-// ANCHOR: consume
+// ANCHOR: consume-start
 /// Competing consumers of one queue, each on its own channel of the
 /// connection it is given, with `prefetch` unacknowledged messages at most.
 /// Each message costs `work` of waiting (a stand-in for a call to a database
@@ -225,6 +227,8 @@ impl Consumers {
                 )
                 .await?;
             let (report, stopped) = (report.clone(), stopped.clone());
+            // ANCHOR_END: consume-start
+            // ANCHOR: consume-loop
             running.push(tokio::spawn(async move {
                 let mut deliveries = deliveries;
                 let mut stopped = stopped;
@@ -254,7 +258,7 @@ impl Consumers {
         })
     }
 }
-// ANCHOR_END: consume
+// ANCHOR_END: consume-loop
 
 impl Consumers {
     /// Waits until the consumers together have acknowledged `count` more

@@ -175,7 +175,7 @@ fn kill_test_step(name: &str) {
     }
 }
 
-// ANCHOR: dead-letter
+// ANCHOR: dead-letter-order
 /// Publishes `delivery`'s body, untouched, to `dead_queue` with the reason in a
 /// header, and waits for the broker's confirm. Only after that may the caller
 /// acknowledge the original: at every moment one of the two queues holds it.
@@ -193,7 +193,9 @@ async fn dead_letter(
     kill_test_step("confirmed");
     Ok(())
 }
+// ANCHOR_END: dead-letter-order
 
+// ANCHOR: dead-letter-copy
 async fn publish_copy(
     channel: &Channel,
     dead_queue: &str,
@@ -229,9 +231,9 @@ fn confirmed(confirm: Confirmation) -> Result<(), lapin::Error> {
         .into()),
     }
 }
-// ANCHOR_END: dead-letter
+// ANCHOR_END: dead-letter-copy
 
-// ANCHOR: worker
+// ANCHOR: worker-subscribe
 /// One competing consumer. Sets the prefetch, subscribes, tells `ready` it is
 /// registered, then handles deliveries until `stop` changes: a valid task is
 /// done (slept) and acknowledged afterwards; anything else is dead-lettered,
@@ -259,7 +261,9 @@ async fn worker(
         )
         .await?;
     let _ = ready.send(());
+    // ANCHOR_END: worker-subscribe
 
+    // ANCHOR: worker-loop
     let mut report = WorkerReport::default();
     loop {
         let delivery = tokio::select! {
@@ -288,7 +292,7 @@ async fn worker(
     }
     Ok(report)
 }
-// ANCHOR_END: worker
+// ANCHOR_END: worker-loop
 
 /// A message found in the dead-letter queue after a run.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
