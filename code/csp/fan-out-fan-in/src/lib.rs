@@ -147,7 +147,7 @@ impl PoolOutcome {
     }
 }
 
-// ANCHOR: pool
+// ANCHOR: pool-spawn
 /// Cracks `target` among the passwords of `length` letters with `workers`
 /// threads fed over a job channel in blocks of `block` candidates.
 pub fn crack_pool(
@@ -186,7 +186,9 @@ pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
             })
             .collect();
         drop((job_receiver, report_sender));
+        // ANCHOR_END: pool-spawn
 
+        // ANCHOR: pool-dispatch
         // The dispatcher keeps `depth` blocks out at a time and sends a new
         // one for each report that comes back, so the job channel never
         // fills and a send never waits.
@@ -225,6 +227,8 @@ pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
                 blocks_sent += 1;
             }
         }
+        // ANCHOR_END: pool-dispatch
+        // ANCHOR: pool-stop
         // Closing both channels stops the workers. Blocks still queued are
         // not lost: a worker that asks gets one, hashes it, finds nobody to
         // report to, and returns. A worker with an empty queue sees the job
@@ -240,7 +244,7 @@ pub fn crack_pool_with<H: Fn(&[u8]) -> Digest + Sync>(
         })
     })
 }
-// ANCHOR_END: pool
+// ANCHOR_END: pool-stop
 
 // ANCHOR: finder
 /// A worker for the prefilled queue: takes blocks until the queue is empty,
@@ -268,7 +272,7 @@ fn finder<H: Fn(&[u8]) -> Digest>(
 }
 // ANCHOR_END: finder
 
-// ANCHOR: prefilled
+// ANCHOR: prefilled-fill
 /// Cracks `target` with `workers` threads that pull blocks from a job queue
 /// filled before they start. No dispatcher runs during the search: the
 /// calling thread waits for one message, a find, or for the found channel to
@@ -302,7 +306,9 @@ pub fn crack_prefilled_with<H: Fn(&[u8]) -> Digest + Sync>(
     }
     drop(job_sender); // the queue is complete: an empty queue now means "done"
     let (found_sender, found_receiver) = bounded::<u64>(workers);
+    // ANCHOR_END: prefilled-fill
 
+    // ANCHOR: prefilled-search
     thread::scope(|scope| {
         let crew: Vec<_> = (0..workers)
             .map(|_| {
@@ -331,7 +337,7 @@ pub fn crack_prefilled_with<H: Fn(&[u8]) -> Digest + Sync>(
         })
     })
 }
-// ANCHOR_END: prefilled
+// ANCHOR_END: prefilled-search
 
 /// The number of blocks of `block` candidates needed to cover `total`.
 pub fn blocks_for(total: u64, block: u64) -> u64 {
