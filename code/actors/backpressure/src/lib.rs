@@ -146,7 +146,7 @@ impl Sender {
 }
 // ANCHOR_END: send
 
-// ANCHOR: run
+// ANCHOR: run-actor
 /// A producer thread sends `load.messages` messages to an actor task through
 /// `mailbox`; the actor handles them one at a time. `queued` counts messages
 /// sent and not yet received: +1 after a send returns, -1 after a receive, so
@@ -180,7 +180,9 @@ pub async fn run(mailbox: Mailbox, load: Load) -> Report {
             (handled, checksum, waits, start.elapsed())
         })
     };
+    // ANCHOR_END: run-actor
 
+    // ANCHOR: run-producer
     let producer = {
         let (queued, peak) = (Arc::clone(&queued), Arc::clone(&peak));
         // A thread, not a task: a task that never waits would keep its worker
@@ -219,7 +221,7 @@ pub async fn run(mailbox: Mailbox, load: Load) -> Report {
         checksum,
     }
 }
-// ANCHOR_END: run
+// ANCHOR_END: run-producer
 
 /// The highest resident memory of this process so far (`VmHWM` in
 /// `/proc/self/status`, Linux only), in KiB.

@@ -45,7 +45,7 @@ pub enum Message {
 }
 // ANCHOR_END: message
 
-// ANCHOR: account
+// ANCHOR: account-open
 /// A handle to an account actor.
 #[derive(Clone, Debug)]
 pub struct Account {
@@ -76,6 +76,8 @@ impl Account {
                     Message::Balance { reply } => {
                         let _ = reply.send(balance);
                     }
+                    // ANCHOR_END: account-open
+                    // ANCHOR: account-broken-arm
                     // ANCHOR: pay_directly
                     Message::PayDirectly { to, amount, done } => {
                         if amount > balance {
@@ -88,14 +90,17 @@ impl Account {
                         // ever reads the message that would free the other.
                         to.deposit(amount).await;
                         let _ = done.send(Ok(()));
-                    } // ANCHOR_END: pay_directly
+                        // ANCHOR_END: pay_directly
+                    }
                 }
             }
             balance
         });
         (Account { mailbox }, task)
     }
+    // ANCHOR_END: account-broken-arm
 
+    // ANCHOR: account-asks
     async fn ask<T>(&self, message: impl FnOnce(oneshot::Sender<T>) -> Message) -> T {
         let (reply, answer) = oneshot::channel();
         self.mailbox
@@ -135,7 +140,7 @@ impl Account {
         answer
     }
 }
-// ANCHOR_END: account
+// ANCHOR_END: account-asks
 
 // ANCHOR: transfer
 /// The safe transfer: the caller, not an account, coordinates. The payer is

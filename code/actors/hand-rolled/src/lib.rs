@@ -121,7 +121,7 @@ impl Strategy {
     }
 }
 
-// ANCHOR: count
+// ANCHOR: count-shared
 /// `tasks` tokio tasks each add 1 to a shared counter `increments` times;
 /// returns the final count, which must be `tasks * increments`. For the
 /// actors, the final count is the one the actor returns as it ends, which
@@ -158,6 +158,8 @@ pub async fn count(strategy: Strategy, tasks: u64, increments: u64, capacity: us
             join_all(workers).await;
             *counter.lock().expect("no task panics holding it")
         }
+        // ANCHOR_END: count-shared
+        // ANCHOR: count-actor
         Strategy::ActorTell | Strategy::ActorAsk => {
             let (handle, actor) = CounterHandle::spawn(capacity);
             let ask = strategy == Strategy::ActorAsk;
@@ -180,7 +182,7 @@ pub async fn count(strategy: Strategy, tasks: u64, increments: u64, capacity: us
         }
     }
 }
-// ANCHOR_END: count
+// ANCHOR_END: count-actor
 
 async fn join_all(workers: Vec<JoinHandle<()>>) {
     for worker in workers {

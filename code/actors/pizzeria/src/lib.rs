@@ -103,7 +103,7 @@ pub struct Day {
     pub elapsed: Duration,
 }
 
-// ANCHOR: open
+// ANCHOR: open-build
 /// Opens the shop with `roles`, takes `orders` orders (all waiting at the
 /// door when it opens) and runs until every pizza is delivered and every
 /// actor has ended.
@@ -131,6 +131,8 @@ pub async fn run(roles: &[Role], orders: u64) -> Day {
         }
         next = mailboxes; // the old `next` is dropped: only the actors hold it now
     }
+    // ANCHOR_END: open-build
+    // ANCHOR: open-orders
     let start = Instant::now();
     for id in 0..orders {
         let first = &next[(id as usize) % next.len()];
@@ -152,7 +154,7 @@ pub async fn run(roles: &[Role], orders: u64) -> Day {
     }
     Day { delivered, elapsed }
 }
-// ANCHOR_END: open
+// ANCHOR_END: open-orders
 
 /// The same shop as the Introduction's shoemaker pipeline: one stage per
 /// role, the role's actors as elves sharing the stage's channel.

@@ -101,7 +101,7 @@ pub async fn tokio_ring(n: usize, hops: u64) -> Trip {
 }
 // ANCHOR_END: tokio_ring
 
-// ANCHOR: ractor_node
+// ANCHOR: ractor_node-state
 /// A ring actor in ractor: the framework owns the loop and the mailbox; the
 /// actor says what its state is and how it handles one message.
 struct Node;
@@ -133,7 +133,9 @@ impl Actor for Node {
             done,
         })
     }
+    // ANCHOR_END: ractor_node-state
 
+    // ANCHOR: ractor_node-handle
     async fn handle(
         &self,
         _myself: ActorRef<NodeMsg>,
@@ -154,7 +156,7 @@ impl Actor for Node {
         Ok(())
     }
 }
-// ANCHOR_END: ractor_node
+// ANCHOR_END: ractor_node-handle
 
 /// The ring with ractor actors: the same trip, timed the same way.
 pub async fn ractor_ring(n: usize, hops: u64) -> Trip {
@@ -221,7 +223,7 @@ pub const RING_ERL: &str = include_str!("../erlang/ring.erl");
 /// How to install Erlang, for the one line a reader sees when `erl` is missing.
 pub const GET_ERLANG: &str = "erl not found: install Erlang/OTP (Debian: sudo apt-get install erlang-base erlang-dev; macOS: brew install erlang)";
 
-// ANCHOR: erlang
+// ANCHOR: erlang-child
 /// The Erlang ring as a child process: `ring.erl` compiled with `erlc` into a
 /// temporary folder, then `erl -noshell -run ring serve`, which reads one
 /// "N HOPS" request per line and answers "NANOSECONDS LAST", timed inside the
@@ -232,7 +234,9 @@ pub struct ErlangRing {
     answers: BufReader<ChildStdout>,
     _beam_dir: tempfile::TempDir,
 }
+// ANCHOR_END: erlang-child
 
+// ANCHOR: erlang-start
 impl ErlangRing {
     /// Compiles and starts the ring server. `vm_flags` go to `erl`, such as
     /// `["+S", "1"]` for a single scheduler thread.
@@ -267,7 +271,9 @@ impl ErlangRing {
             _beam_dir: dir,
         })
     }
+    // ANCHOR_END: erlang-start
 
+    // ANCHOR: erlang-trip
     /// One trip of the token around a fresh ring of `n` Erlang processes.
     pub fn trip(&mut self, n: usize, hops: u64) -> Trip {
         let requests = self.requests.as_mut().expect("open until dropped");
@@ -297,7 +303,7 @@ impl Drop for ErlangRing {
         let _ = self.child.wait();
     }
 }
-// ANCHOR_END: erlang
+// ANCHOR_END: erlang-trip
 
 /// The version of Erlang/OTP that `erl` runs, such as "25".
 pub fn erlang_release() -> Option<String> {

@@ -311,7 +311,7 @@ impl Actor for Supervisor {
         Ok(())
     }
 
-    // ANCHOR: restart
+    // ANCHOR: restart-failed
     async fn handle_supervisor_evt(
         &self,
         myself: ActorRef<Done>,
@@ -334,6 +334,8 @@ impl Actor for Supervisor {
             state.finish(&myself);
             return Ok(());
         }
+        // ANCHOR_END: restart-failed
+        // ANCHOR: restart-workers
         state.outcome.restarts += 1;
         let restart: Vec<usize> = match state.config.strategy {
             Strategy::OneForOne => vec![failed],
@@ -362,7 +364,7 @@ impl Actor for Supervisor {
         }
         Ok(())
     }
-    // ANCHOR_END: restart
+    // ANCHOR_END: restart-workers
 }
 
 // ANCHOR: run
