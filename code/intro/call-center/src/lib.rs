@@ -116,7 +116,7 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-// ANCHOR: serve
+// ANCHOR: serve-run
 /// A caller in the queue: who, the moment they joined it, how long they will talk.
 type Waiting = (usize, Instant, Duration);
 
@@ -154,7 +154,9 @@ pub fn serve(agents: usize, calls: &[Call]) -> Report {
         elapsed,
     }
 }
+// ANCHOR_END: serve-run
 
+// ANCHOR: serve-threads
 /// Lets each caller into the queue at `start + arrival`. Dropping `queue` at
 /// the end tells the agents that nobody else will ring.
 fn dispatcher(calls: &[Call], queue: Sender<Waiting>, start: Instant) {
@@ -185,9 +187,9 @@ fn agent(id: usize, line: Receiver<Waiting>, start: Instant) -> (Vec<Answer>, Du
     }
     (answers, busy)
 }
-// ANCHOR_END: serve
+// ANCHOR_END: serve-threads
 
-// ANCHOR: measures
+// ANCHOR: measures-load
 impl Report {
     /// How many callers each agent answered, indexed by agent.
     pub fn calls_per_agent(&self) -> Vec<usize> {
@@ -209,7 +211,9 @@ impl Report {
             0.0
         }
     }
+    // ANCHOR_END: measures-load
 
+    // ANCHOR: measures-waits
     /// The wait that a share `p` (0 < p ≤ 1) of the callers did not exceed
     /// (nearest rank): `p = 0.5` is the median, `p = 0.99` the 99th percentile.
     pub fn wait_percentile(&self, p: f64) -> Duration {
@@ -244,7 +248,7 @@ impl Report {
         total / self.answers.len().max(1) as u32
     }
 }
-// ANCHOR_END: measures
+// ANCHOR_END: measures-waits
 
 // ANCHOR: erlang
 /// The probability that a caller must wait, for `agents` agents and an

@@ -93,7 +93,7 @@ pub fn count_primes_never_checking(limit: u64, _button: &QuitButton) -> Outcome 
 }
 // ANCHOR_END: never_checks
 
-// ANCHOR: running
+// ANCHOR: running-start
 /// Which worker to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Worker {
@@ -129,7 +129,9 @@ pub fn start(worker: Worker, limit: u64) -> Running {
     });
     Running { button, worker }
 }
+// ANCHOR_END: running-start
 
+// ANCHOR: running-quit
 impl Running {
     /// True once the worker has returned, pressed or not.
     pub fn is_finished(&self) -> bool {
@@ -154,4 +156,4 @@ pub fn run_then_quit(worker: Worker, limit: u64, quit_after: Duration) -> Quit {
     thread::sleep(quit_after); // the main thread is free: a UI would draw here
     running.quit()
 }
-// ANCHOR_END: running
+// ANCHOR_END: running-quit
