@@ -386,7 +386,9 @@ pub const SOLUTIONS: &[Solution] = &[
         listings: &[
             "csp-fan-out-fan-in:src/lib.rs:messages",
             "csp-fan-out-fan-in:src/lib.rs:worker",
-            "csp-fan-out-fan-in:src/lib.rs:pool",
+            "csp-fan-out-fan-in:src/lib.rs:pool-spawn",
+            "csp-fan-out-fan-in:src/lib.rs:pool-dispatch",
+            "csp-fan-out-fan-in:src/lib.rs:pool-stop",
             "csp-fan-out-fan-in:src/lib.rs:fn:join_all",
             "csp-fan-out-fan-in:src/lib.rs:block:pub struct WorkerPanicked",
             "csp-fan-out-fan-in:src/lib.rs:block:impl std::fmt::Display for WorkerPanicked",
@@ -523,7 +525,8 @@ pub const SOLUTIONS: &[Solution] = &[
         strategy: "actors",
         listings: &[
             "actors-pizzeria:src/lib.rs:worker",
-            "actors-pizzeria:src/lib.rs:open",
+            "actors-pizzeria:src/lib.rs:open-build",
+            "actors-pizzeria:src/lib.rs:open-orders",
             "actors-pizzeria:src/lib.rs:handwork",
         ],
         note: "",
