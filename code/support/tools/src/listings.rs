@@ -102,6 +102,49 @@ fn caption(
     Some(html)
 }
 
+/// The name after `marker` (`ANCHOR:` or `ANCHOR_END:`) on a line, as mdBook
+/// reads it: letters, digits, `_` and `-`.
+fn marker_name<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = line.split_once(marker)?.1.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+/// An anchored listing that starts inside a block (a part of a longer
+/// function) with its common indentation removed, or None when it has none.
+/// The lines are those mdBook's own include would show: every line between
+/// the anchor's markers, less the lines that carry any marker.
+fn dedented_anchor(root: &Path, page: &Path, path: &str, anchor: &str) -> Option<String> {
+    let page_dir = Path::new("book").join(page).parent()?.to_path_buf();
+    let source = std::fs::read_to_string(root.join(normalise(&page_dir.join(path)))).ok()?;
+    let mut kept = Vec::new();
+    let mut inside = false;
+    for line in source.lines() {
+        if !inside {
+            inside = marker_name(line, "ANCHOR:") == Some(anchor);
+        } else if let Some(name) = marker_name(line, "ANCHOR_END:") {
+            if name == anchor {
+                break;
+            }
+        } else if marker_name(line, "ANCHOR:").is_none() {
+            kept.push(line);
+        }
+    }
+    let indent = kept
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+        .min()?;
+    (indent > 0).then(|| {
+        kept.iter()
+            .map(|line| line.get(indent..).unwrap_or("").trim_end())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 /// `![alt](path.svg)` alone on a line: a chart to draw inline.
 fn parse_chart(line: &str) -> Option<(&str, &str)> {
     let (alt, rest) = line.trim().strip_prefix("![")?.split_once("](")?;
@@ -157,6 +200,16 @@ pub(crate) fn caption_page(root: &Path, repo: &str, page: &Path, content: &str) 
             }
             out.push_str(&html);
             out.push_str("\n\n");
+            if let Some(anchor) = anchor
+                && let Some(text) = dedented_anchor(root, page, path, anchor)
+            {
+                out.push_str(line);
+                out.push('\n');
+                out.push_str(&text);
+                out.push('\n');
+                i += 2;
+                continue;
+            }
         }
         if let Some((alt, path)) = parse_chart(line)
             && let Some(svg) = inline_chart(root, page, alt, path)
@@ -251,6 +304,28 @@ mod tests {
         assert_eq!(anchor_lines(source, "two"), Some((3, 4)));
         assert_eq!(anchor_lines(source, "twofold"), Some((7, 7)));
         assert_eq!(anchor_lines(source, "three"), None);
+    }
+
+    #[test]
+    fn a_part_inside_a_function_is_shown_without_its_indentation() {
+        let root = std::env::temp_dir().join(format!("listings-dedent-{}", std::process::id()));
+        let source = root.join("code/csp/pipeline/src");
+        std::fs::create_dir_all(&source).unwrap();
+        std::fs::write(
+            source.join("lib.rs"),
+            "fn run() {\n    // ANCHOR: run-loop\n    loop {\n        // ANCHOR: inner\n\n        step();\n        // ANCHOR_END: inner\n    }\n    // ANCHOR_END: run-loop\n}\n// ANCHOR: whole\nfn whole() {}\n// ANCHOR_END: whole\n",
+        )
+        .unwrap();
+        let page = "```rust,ignore\n{{#include ../../code/csp/pipeline/src/lib.rs:run-loop}}\n```\n\
+                    ```rust,ignore\n{{#include ../../code/csp/pipeline/src/lib.rs:whole}}\n```\n";
+        let out = caption_page(&root, "https://e.org/r", Path::new("csp/p.md"), page);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(
+            out.contains("```rust,ignore\nloop {\n\n    step();\n}\n```"),
+            "{out}"
+        );
+        assert!(out.contains("{{#include ../../code/csp/pipeline/src/lib.rs:whole}}"));
+        assert!(!out.contains(":run-loop}}"));
     }
 
     #[test]
