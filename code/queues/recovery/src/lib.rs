@@ -141,13 +141,16 @@ pub struct Report {
 /// a bound the loop below would wait on it for ever.
 pub const PATIENCE: Duration = Duration::from_secs(5);
 
+/// The error a call gets when the broker has not answered it in time.
+pub const UNANSWERED: &str = "no answer from the broker in time";
+
 /// `call`, or an error if the broker has not answered it within [`PATIENCE`].
 async fn answered<T, E: Into<BoxError>>(
     call: impl std::future::Future<Output = Result<T, E>>,
 ) -> Result<T, BoxError> {
     match tokio::time::timeout(PATIENCE, call).await {
         Ok(result) => result.map_err(Into::into),
-        Err(_) => Err("no answer from the broker in time".into()),
+        Err(_) => Err(UNANSWERED.into()),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use queues_recovery::{run_stall, run_with_cuts};
+use queues_recovery::{UNANSWERED, run_stall, run_with_cuts};
 use support_broker::exit_on_error;
 
 /// A consumer that outlives its connection: cut through a proxy while it
@@ -62,10 +62,22 @@ async fn main() {
                     "NO"
                 }
             );
-            println!("why each connection ended:");
-            for loss in &r.losses {
-                println!("  {loss}");
-            }
+            // Which error ends a cut connection depends on what the consumer
+            // was doing at that moment, so the output counts them by kind.
+            let unanswered = r.losses.iter().filter(|l| l.contains(UNANSWERED)).count();
+            let socket = r
+                .losses
+                .iter()
+                .filter(|l| l.starts_with("IO error"))
+                .count();
+            println!("{:<34} {:>7}", "connections lost", r.losses.len());
+            println!("{:<34} {:>7}", "  to a socket error", socket);
+            println!("{:<34} {:>7}", "  to a call left unanswered", unanswered);
+            println!(
+                "{:<34} {:>7}",
+                "  to another error",
+                r.losses.len() - socket - unanswered
+            );
         }
         Mode::Heartbeat => {
             let (error, after) = exit_on_error(run_stall(args.heartbeat).await);
