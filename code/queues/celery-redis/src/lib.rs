@@ -274,26 +274,7 @@ pub async fn rust_worker_app(
     Ok(worker)
 }
 
-/// The interpreter of the Celery virtual environment
-/// (`$CELERY_VENV/bin/python`, by default `target/celery-venv`), or the one
-/// line that says how to make it.
-pub fn celery_python() -> Result<PathBuf, String> {
-    let venv = std::env::var_os("CELERY_VENV")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/celery-venv")
-        });
-    let python = venv.join("bin").join("python");
-    if python.is_file() {
-        Ok(python)
-    } else {
-        Err(format!(
-            "no Python Celery at {}; run: scripts/services celery",
-            python.display()
-        ))
-    }
-}
+pub use support_kit::python::celery_python;
 
 /// The folder holding `tasks.py` and `client.py`.
 pub fn python_dir() -> PathBuf {

@@ -2,41 +2,15 @@
 //! Python's `AsyncResult.get()`, a Python worker's read by a Rust client,
 //! with celery-rs's `RedisBackend` and with `PythonRedisBackend`. Both sides
 //! use Redis as the broker too.
-use std::process::Command;
+mod common;
+
 use std::time::Duration;
 
 use celery::error::BackendError;
+use common::{rust_worker, space};
 use queues_celery_redis::python::{Worker, client, run_client, worker};
-use queues_celery_redis::{Backend, Namespace, add, connect, fail, redis_url, rust_app};
+use queues_celery_redis::{Backend, add, connect, fail, rust_app};
 use serde_json::Value;
-
-fn space(purpose: &str) -> Namespace {
-    let url = redis_url();
-    if let Err(line) = connect(&url) {
-        panic!("{line}");
-    }
-    Namespace::fresh(&url, purpose)
-}
-
-fn rust_worker(space: &Namespace, backend: Backend) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery-redis"));
-    command
-        .env("REDIS_URL", &space.url)
-        .env("CELERY_KEY_PREFIX", &space.prefix)
-        .args([
-            "worker",
-            "--queue-key",
-            &space.queue_key(),
-            "--prefix",
-            &space.prefix,
-        ])
-        .arg("--backend")
-        .arg(match backend {
-            Backend::CeleryRs => "celery-rs",
-            Backend::Python => "python",
-        });
-    command
-}
 
 fn lines(output: Vec<String>) -> Vec<Value> {
     output

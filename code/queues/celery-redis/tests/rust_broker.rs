@@ -2,39 +2,21 @@
 //! message it took sits in `_celery.<queue>_process_map`, and nothing puts
 //! it back. A second worker runs the tasks sent later, never the held one.
 //! And a worker with a prefetch limit stops taking messages at that limit.
-use std::process::Command;
+mod common;
+
 use std::time::Duration;
 
+use common::{rust_worker, space};
 use queues_celery_redis::python::Worker;
-use queues_celery_redis::{
-    Backend, Namespace, connect, hold, redis_url, rust_app, rust_process_map,
-};
-
-fn rust_worker(space: &Namespace) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_queues-celery-redis"));
-    command
-        .env("REDIS_URL", &space.url)
-        .env("CELERY_KEY_PREFIX", &space.prefix)
-        .args([
-            "worker",
-            "--queue-key",
-            &space.queue_key(),
-            "--prefix",
-            &space.prefix,
-        ]);
-    command
-}
+use queues_celery_redis::{Backend, Namespace, connect, hold, rust_app, rust_process_map};
 
 #[test]
 fn a_killed_rust_workers_task_is_never_run_again() {
-    let url = redis_url();
-    if let Err(line) = connect(&url) {
-        panic!("{line}");
-    }
-    let space = Namespace::fresh(&url, "rust-broker");
+    let space = space("rust-broker");
+    let url = space.url.clone();
     let logs = tempfile::tempdir().unwrap();
     let limit = Duration::from_secs(60);
-    let mut a = Worker::start(rust_worker(&space), "a", logs.path()).unwrap();
+    let mut a = Worker::start(rust_worker(&space, Backend::Python), "a", logs.path()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let queue_key = space.queue_key();
     let client = || {
@@ -65,7 +47,7 @@ fn a_killed_rust_workers_task_is_never_run_again() {
         })
         .unwrap_or_else(|e| panic!("{e}: {}", a.log()));
     a.kill();
-    let mut b = Worker::start(rust_worker(&space), "b", logs.path()).unwrap();
+    let mut b = Worker::start(rust_worker(&space, Backend::Python), "b", logs.path()).unwrap();
     runtime.block_on(async {
         let client = client().await.unwrap();
         for i in 0..4 {
@@ -112,13 +94,10 @@ fn a_killed_rust_workers_task_is_never_run_again() {
 
 #[test]
 fn a_rust_redis_worker_with_a_prefetch_limit_stops_taking_messages() {
-    let url = redis_url();
-    if let Err(line) = connect(&url) {
-        panic!("{line}");
-    }
-    let space = Namespace::fresh(&url, "rust-prefetch");
+    let space = space("rust-prefetch");
+    let url = space.url.clone();
     let logs = tempfile::tempdir().unwrap();
-    let mut worker = rust_worker(&space);
+    let mut worker = rust_worker(&space, Backend::Python);
     worker.args(["--prefetch", "1"]);
     let mut worker = Worker::start(worker, "rust", logs.path()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();

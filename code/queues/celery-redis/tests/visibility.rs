@@ -1,20 +1,19 @@
 //! Python Celery on a real Redis broker, workers killed with SIGKILL. Each
 //! test has keys of its own (a prefix) and deletes them; the tasks count
 //! their own runs in Redis, and the asserts are on those counts.
+mod common;
+
 use std::time::Duration;
 
 use queues_celery_redis::python::{Visibility, kill_and_recover, overlap};
 use queues_celery_redis::{Namespace, connect, redis_url};
 
+/// A fresh namespace, once Python Celery is there too.
 fn space(purpose: &str) -> Namespace {
-    let url = redis_url();
-    if let Err(line) = connect(&url) {
-        panic!("{line}");
-    }
     if let Err(line) = queues_celery_redis::celery_python() {
         panic!("{line}");
     }
-    Namespace::fresh(&url, purpose)
+    common::space(purpose)
 }
 
 const FAST: Visibility = Visibility {

@@ -29,6 +29,29 @@ pub const PYTHON: &str = "python3";
 pub const GET_PYTHON: &str =
     "python3 not found: install CPython 3.9 or newer (Debian: sudo apt-get install python3)";
 
+/// The Python interpreter of the pinned Celery virtual environment that
+/// `scripts/services celery` makes (`$CELERY_VENV/bin/python`, by default
+/// `target/celery-venv` in the workspace), or the one line that says how to
+/// make it.
+pub fn celery_python() -> Result<PathBuf, String> {
+    let venv = std::env::var_os("CELERY_VENV")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            // This crate lives in code/support/kit.
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target/celery-venv")
+        });
+    let python = venv.join("bin").join("python");
+    if python.is_file() {
+        Ok(python)
+    } else {
+        Err(format!(
+            "no Python Celery at {}; run: scripts/services celery",
+            python.display()
+        ))
+    }
+}
+
 /// The version `python3` reports, such as "3.11.7", or [`GET_PYTHON`].
 pub fn version() -> Result<String, String> {
     let out = Command::new(PYTHON)
